@@ -1,0 +1,1 @@
+"""Rule families, one module each. Every module registers its rules with @engine.register."""
