@@ -10,6 +10,9 @@ from ..resources import wordlist
 _MARK = re.compile(r"(绝密|机密|秘密)\s*[★☆✭⭐\*＊]\s*(\d{1,2}\s*年|长期|[\u4e00-\u9fff]{1,8}前)?")
 # a bare level word alone on its line (top-left of the first page) is a mark too
 _BARE_HEADER = re.compile(r"(?m)^[ \t\u3000]*(绝密|机密)[ \t\u3000]*$")
+# what may stand before and after a mark for it to be a mark rather than words in a sentence
+_OPEN = set(" \t\r\n\u3000（(【[〔《“\"：:，,。；;、★☆|")
+_CLOSE = set(" \t\r\n\u3000）)】]〕》”\"，,。；;、！!★☆|")
 
 
 @register
@@ -38,8 +41,9 @@ class InternalMark(Rule):
     """内部资料、内部文件、注意保密、不得外传、此件不公开等不宜公开标识。
 
     Why: local 保密审查 rules keep anything marked for internal use off the web; an inspection counts
-    it as a disclosure failure. Only the marks themselves fire: 保密审查 or 涉密信息不上网 in a
-    sentence are about the review process, not marks.
+    it as a disclosure failure. Only the marks themselves fire: a mark stands alone, between line
+    breaks, spaces, brackets or punctuation. Inside a sentence (不得以内部文件形式印发, 宗教内部资料性
+    出版物, 各单位要注意保密) the words describe, they do not mark; 保密审查 is about the process.
     Example: 「（此件不公开）」 left in the 公开属性 line of a published notice.
     """
     id = "secrecy.internal-mark"
@@ -56,5 +60,8 @@ class InternalMark(Rule):
     def check(self, doc, ctx):
         if self._pattern is None:
             return
-        for m in self._pattern.finditer(doc.text):
-            yield self.finding(doc, m.start(), m.end())
+        text = doc.text
+        for m in self._pattern.finditer(text):
+            a, b = m.start(), m.end()
+            if (a == 0 or text[a - 1] in _OPEN) and (b == len(text) or text[b] in _CLOSE):
+                yield self.finding(doc, a, b)
