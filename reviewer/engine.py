@@ -105,6 +105,9 @@ class Engine:
             # naming a rule explicitly runs it even if the TOML leaves it off
             enabled = [rid for rid in sorted(REGISTRY) if rid in explicit]
         self.rules: list[Rule] = [REGISTRY[rid](settings.get(rid)) for rid in enabled]
+        peers = frozenset(r.id for r in self.rules)
+        for r in self.rules:
+            r.peers = peers    # which siblings run too (a privacy number defers to its roster row)
 
     def categories(self) -> set[str]:
         return {r.category for r in self.rules}

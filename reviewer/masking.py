@@ -1,27 +1,35 @@
 """Masking of personal numbers for suggestions, exports and log lines.
 
-Deliberately unvalidated: anything shaped like an ID, mobile or card number is masked, because a
-log line or an export must never carry one, and over-masking there costs nothing.
+Deliberately unvalidated: anything shaped like an ID, mobile, card or passport number is masked,
+because a log line or an export must never carry one, and over-masking there costs nothing.
+Full-width digits (１３８…) are folded to ASCII first so they cannot slip through.
 """
 from __future__ import annotations
 
 import re
 
 MASK = "*"
+_FW = str.maketrans("０１２３４５６７８９－Ｘｘ＋", "0123456789-Xx+")
 _ID18 = re.compile(r"(?<![0-9A-Za-z])(\d{6})[ ]?(\d{8})[ ]?(\d{3}[\dXx])(?![0-9A-Za-z])")
+# a masked ID that still shows the birth date (33082419900101****) is masked again properly
+_ID_WEAK = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})([\d*＊×●]{4})(?![0-9A-Za-z])")
 _ID15 = re.compile(r"(?<!\d)(\d{6})(\d{6})(\d{3})(?!\d)")
 _CARD = re.compile(r"(?<!\d)(\d{4}(?:[ -]?\d{4}){2,3}[ -]?\d{0,3})(?!\d)")
 _MOBILE = re.compile(r"(?<![\d])((?:\+|00)?86[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?!\d)")
+_PASSPORT = re.compile(r"(?<![0-9A-Za-z])([A-Z]{1,2})(\d{3})(\d{4,5})(?![0-9A-Za-z])")
 
 
 def mask_id(number: str) -> str:
-    """330824199001011232 -> 330824********1232 (keeps region and the last four)."""
-    digits = re.sub(r"\s", "", number)
+    """330824199001011232 -> 330824********1232; a 15-digit ID hides its birth date: 330824******123."""
+    digits = re.sub(r"\s", "", number.translate(_FW))
+    if len(digits) == 15:
+        return digits[:6] + MASK * 6 + digits[-3:]
     return digits[:6] + MASK * (len(digits) - 10) + digits[-4:]
 
 
 def mask_mobile(number: str) -> str:
-    """13812345678 -> 138****5678; a country prefix is kept as written."""
+    """13812345678 -> 138****5678; a country prefix is kept as written (+86 138****5678)."""
+    number = number.translate(_FW)
     m = _MOBILE.fullmatch(number.strip())
     if not m:
         digits = re.sub(r"\D", "", number)
@@ -31,13 +39,22 @@ def mask_mobile(number: str) -> str:
 
 def mask_card(number: str) -> str:
     """6222021234567890123 -> 6222***********0123 (keeps the issuer prefix and the last four)."""
-    digits = re.sub(r"\D", "", number)
+    digits = re.sub(r"\D", "", number.translate(_FW))
     return digits[:4] + MASK * (len(digits) - 8) + digits[-4:]
 
 
+def mask_passport(number: str) -> str:
+    """E12345678 -> E1234****, CA1234567 -> CA123****: keeps the letters and the first digits."""
+    number = number.translate(_FW).upper()
+    return number[:-4] + MASK * 4
+
+
 def mask_all(text: str) -> str:
-    """Mask every ID-, card- or mobile-shaped number in `text`."""
+    """Mask every ID-, card-, mobile- or passport-shaped number in `text`."""
+    text = text.translate(_FW)
     text = _ID18.sub(lambda m: mask_id(m.group(0)), text)
+    text = _ID_WEAK.sub(lambda m: m.group(1) + MASK * 8 + m.group(3), text)
     text = _CARD.sub(lambda m: mask_card(m.group(0)), text)
     text = _ID15.sub(lambda m: mask_id(m.group(0)), text)
-    return _MOBILE.sub(lambda m: mask_mobile(m.group(0)), text)
+    text = _MOBILE.sub(lambda m: mask_mobile(m.group(0)), text)
+    return _PASSPORT.sub(lambda m: m.group(1) + m.group(2) + MASK * len(m.group(3)), text)

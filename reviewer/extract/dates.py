@@ -9,7 +9,8 @@ _DATE = r"((?:19|20)\d{2})\s*(?:[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})|年\s*(\d{
 _DATE_RE = re.compile(_DATE)
 # the label may be followed by a colon, spaces or a bracket before the date, but by nothing longer:
 # a date three words after 发布时间 belongs to another sentence
-_LABELLED = re.compile(r"(?:发布日期|发布时间|成文日期|發佈日期|發布日期|發佈時間|發布時間|發文日期)\s*[：:]?\s*[\[【(（]?\s*" + _DATE)
+_LABELLED = re.compile(r"(?:发布日期|发布时间|成文日期|發佈日期|發布日期|發佈時間|發布時間|發文日期)\s*[】\])）]?\s*[：:]?\s*[\[【(（]?\s*" + _DATE)
+_FW_DIGIT = re.compile("[０-９]")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９－／．：", "0123456789-/.:")
 
 
@@ -37,8 +38,14 @@ def find_published_date(text: str) -> date | None:
     """The date after the first 发布日期/发布时间/成文日期 label in `text`, or None."""
     if not text:
         return None
-    for m in _LABELLED.finditer(text.translate(_FULLWIDTH)):
+    for m in _LABELLED.finditer(text):
         d = _from_match(m)
         if d:
             return d
+    # full-width digits are rare: normalise (a copy of the whole text) only when there are some
+    if _FW_DIGIT.search(text):
+        for m in _LABELLED.finditer(text.translate(_FULLWIDTH)):
+            d = _from_match(m)
+            if d:
+                return d
     return None

@@ -1,0 +1,279 @@
+"""Service benchmark: the review queue with 100,000 findings in PostgreSQL, on a real WSGI server.
+
+    python bench/service.py [--findings 100000] [--clients 50] [--requests 1000] [--think 0]
+
+Seeds a fresh PostgreSQL schema (REVIEWER_BENCH_PG_URL, default the local `test` database) with
+5 agencies, 10 findings per item, then serves `service:create_app` with waitress in a separate
+process and measures, with N concurrent clients (aiohttp):
+  - the queue page (GET /queue, logged-in reviewer of one agency, its default filters),
+  - GET /api/v1/items (a page of 20, Bearer token),
+  - POST /api/v1/checks with a 10,000-character draft (fewer requests, same clients).
+Prints p50/p95/max and throughput; asserts nothing. Every phase is bounded in time
+(--phase-seconds), and the schema is dropped at the end. `--think S` gives each client a random
+pause (mean S seconds) between requests, the way officers actually use a queue; 0 is a closed loop
+(every client fires again as soon as it has its answer: the worst case for latency).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PG_URL = os.environ.get("REVIEWER_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+CATEGORIES = ["link", "typo", "sensitive", "privacy", "secrecy", "tampering", "format", "site"]
+SEVERITIES = ["critical", "major", "minor", "info"]
+RANK = {"critical": 3, "major": 2, "minor": 1, "info": 0}
+PASSWORD = "bench-password-1"
+
+
+def seed(url: str, n_findings: int, per_item: int = 10, agencies: int = 5) -> dict:
+    from sqlalchemy import insert
+
+    from reviewer.store import accounts
+    from reviewer.store.db import make_engine, make_sessionmaker, session_scope, upgrade
+    from reviewer.store.models import Document, DocumentVersion, Finding, Item, utcnow
+
+    t0 = time.perf_counter()
+    engine = make_engine(url)
+    upgrade(engine)
+    rnd = random.Random(7)
+    with session_scope(make_sessionmaker(engine)) as s:
+        ags = [accounts.get_or_create_agency(s, f"第{i + 1}局") for i in range(agencies)]
+        rev = accounts.create_user(s, "bench_rev", "reviewer", ags[0], password=PASSWORD)
+        token = accounts.create_token(s, rev)
+        agency_ids = [a.id for a in ags]
+    body = ("根据《中华人民共和国政府信息公开条例》规定，现将有关事项公示如下。" * 40)[:1500]
+    n_items = n_findings // per_item
+    now = utcnow()
+    with engine.begin() as c:
+        batch = 2000
+        for b0 in range(0, n_items, batch):
+            ids = range(b0 + 1, min(n_items, b0 + batch) + 1)
+            c.execute(insert(Document), [
+                {"id": i, "agency_id": agency_ids[i % agencies], "uri": f"https://site{i % 20}.example.gov.cn/art/{i}.html",
+                 "title": f"公开信息第{i}号", "kind": "html", "source": "sweep", "site": f"site{i % 20}.example.gov.cn",
+                 "created_at": now} for i in ids])
+            c.execute(insert(DocumentVersion), [
+                {"id": i, "document_id": i, "number": 1, "text": body, "sha256": "0" * 64, "created_at": now}
+                for i in ids])
+            items, findings = [], []
+            for i in ids:
+                status = rnd.choices(["pending", "approved", "rejected"], [7, 2, 1])[0]
+                sev = [rnd.choice(SEVERITIES) for _ in range(per_item)]
+                fst = [rnd.choices(["open", "confirmed", "dismissed"], [6, 2, 2])[0] for _ in range(per_item)]
+                active = [RANK[x] for x, st in zip(sev, fst) if st != "dismissed"]
+                created = now.replace(microsecond=0) - __import__("datetime").timedelta(minutes=rnd.randrange(60 * 24 * 90))
+                items.append({"id": i, "agency_id": agency_ids[i % agencies], "document_id": i,
+                              "document_version_id": i, "status": status, "uri": f"https://site{i % 20}.example.gov.cn/art/{i}.html",
+                              "title": f"公开信息第{i}号", "site": f"site{i % 20}.example.gov.cn",
+                              "severity_rank": max(active, default=-1), "open_count": len(active), "version": 1,
+                              "created_at": created, "updated_at": created})
+                for k in range(per_item):
+                    start = rnd.randrange(0, 1400)
+                    findings.append({
+                        "item_id": i, "agency_id": agency_ids[i % agencies], "document_id": i,
+                        "rule": f"{(cat := rnd.choice(CATEGORIES))}.bench", "category": cat, "severity": sev[k],
+                        "severity_rank": RANK[sev[k]], "uri": items[-1]["uri"], "part": "body", "start": start,
+                        "end": start + 6, "text": body[start:start + 6], "excerpt": body[max(0, start - 20):start + 26],
+                        "message": "基准测试问题", "fingerprint": secrets.token_hex(12), "status": fst[k],
+                        "created_at": created})
+            c.execute(insert(Item), items)
+            c.execute(insert(Finding), findings)
+    with engine.begin() as c:
+        from sqlalchemy import text
+        for t in ("documents", "document_versions", "items", "findings"):
+            c.execute(text(f"SELECT setval(pg_get_serial_sequence('{t}', 'id'), (SELECT max(id) FROM {t}))"))
+        c.execute(text("ANALYZE"))
+    engine.dispose()
+    return {"token": token, "seconds": time.perf_counter() - t0, "items": n_items, "findings": n_items * per_item}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(url: str, port: int, threads: int, instance: str) -> subprocess.Popen:
+    env = {**os.environ, "REVIEWER_DATABASE_URL": url, "REVIEWER_SECRET_KEY": "bench", "REVIEWER_INSTANCE_PATH": instance}
+    env.pop("REVIEWER_BROKER_URL", None)
+    return subprocess.Popen([sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{port}", f"--threads={threads}",
+                             "--connection-limit=200", "--call", "service:create_app"],
+                            cwd=str(ROOT), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+async def wait_up(base: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    import aiohttp
+    end = time.monotonic() + timeout
+    async with aiohttp.ClientSession() as s:
+        while time.monotonic() < end:
+            if proc.poll() is not None:
+                raise SystemExit("server exited: " + proc.stderr.read().decode()[-2000:])
+            try:
+                async with s.get(base + "/healthz") as r:
+                    if r.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.2)
+    raise SystemExit("server did not start")
+
+
+async def login(session, base: str) -> None:
+    async with session.get(base + "/login") as r:
+        token = re.search(r'name="csrf-token" content="([^"]+)"', await r.text()).group(1)
+    async with session.post(base + "/login", data={"username": "bench_rev", "password": PASSWORD,
+                                                   "csrf_token": token}, allow_redirects=False) as r:
+        assert r.status == 302, r.status
+
+
+async def phase(name: str, make_request, clients: int, total: int, seconds: float, think: float) -> dict:
+    lat: list[float] = []
+    errors = 0
+    deadline = time.monotonic() + seconds
+    counter = {"left": total}
+
+    async def client(i: int):
+        nonlocal errors
+        rnd = random.Random(i)
+        if think:
+            await asyncio.sleep(rnd.random() * think)          # spread the start
+        while counter["left"] > 0 and time.monotonic() < deadline:
+            counter["left"] -= 1
+            t = time.perf_counter()
+            status = await make_request(rnd)
+            lat.append(time.perf_counter() - t)
+            if status >= 400:
+                errors += 1
+            if think:
+                await asyncio.sleep(rnd.expovariate(1 / think))
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(client(i) for i in range(clients)))
+    wall = time.perf_counter() - t0
+    lat.sort()
+    q = statistics.quantiles(lat, n=100) if len(lat) >= 2 else [lat[0]] * 99
+    out = {"name": name, "n": len(lat), "errors": errors, "p50_ms": q[49] * 1000, "p95_ms": q[94] * 1000,
+           "max_ms": lat[-1] * 1000, "rps": len(lat) / wall}
+    print(f"{name:<38} n={out['n']:<5} err={errors:<3} p50={out['p50_ms']:7.1f} ms  p95={out['p95_ms']:7.1f} ms  "
+          f"max={out['max_ms']:7.1f} ms  {out['rps']:6.1f} req/s", flush=True)
+    return out
+
+
+async def run_load(base: str, token: str, args) -> list[dict]:
+    import aiohttp
+    draft = ("关于进一步做好政务公开工作的通知\n各乡镇人民政府、县政府各部门：\n"
+             + "为深入贯彻落实《中华人民共和国政府信息公开条例》，推进决策、执行、管理、服务、结果公开，"
+               "现就有关事项通知如下。联系人：张三，电话：13812345678。\n" * 200)[:10_000]
+    assert len(draft) == 10_000
+    conn = aiohttp.TCPConnector(limit=args.clients * 2)
+    results = []
+    async with aiohttp.ClientSession(connector=conn, cookie_jar=aiohttp.CookieJar(unsafe=True)) as s:
+        await login(s, base)
+        h = {"Authorization": f"Bearer {token}"}
+
+        async def queue_page(rnd):
+            page = 1 if rnd.random() < 0.7 else rnd.randint(2, 20)
+            async with s.get(f"{base}/queue?page={page}") as r:
+                await r.read()
+                return r.status
+
+        async def items_api(rnd):
+            page = 1 if rnd.random() < 0.7 else rnd.randint(2, 50)
+            async with s.get(f"{base}/api/v1/items?status=pending&page={page}", headers=h) as r:
+                await r.read()
+                return r.status
+
+        async def checks_api(rnd):
+            async with s.post(f"{base}/api/v1/checks", json={"text": draft}, headers=h) as r:
+                await r.read()
+                return r.status
+
+        # warm-up: connection pool, engine, dictionaries
+        for fn in (queue_page, items_api, checks_api):
+            for _ in range(3):
+                await fn(random.Random(0))
+        label = f"{args.clients} clients" + (f", think {args.think:g}s" if args.think else ", closed loop")
+        results.append(await phase(f"GET /queue ({label})", queue_page, args.clients, args.requests,
+                                   args.phase_seconds, args.think))
+        results.append(await phase(f"GET /api/v1/items ({label})", items_api, args.clients, args.requests,
+                                   args.phase_seconds, args.think))
+        results.append(await phase("POST /api/v1/checks 10k chars (1 client)", checks_api, 1, args.check_requests,
+                                   args.phase_seconds, 0))
+        results.append(await phase(f"POST /api/v1/checks 10k chars ({args.check_clients} clients)", checks_api,
+                                   args.check_clients, args.check_requests, args.phase_seconds, 0))
+    return results
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--findings", type=int, default=100_000)
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--requests", type=int, default=1000, help="requests per list phase")
+    ap.add_argument("--check-requests", type=int, default=40)
+    ap.add_argument("--check-clients", type=int, default=4)
+    ap.add_argument("--think", type=float, default=0.0, help="mean pause between a client's requests (s)")
+    ap.add_argument("--threads", type=int, default=8, help="waitress worker threads")
+    ap.add_argument("--phase-seconds", type=float, default=90.0, help="upper bound on each phase")
+    ap.add_argument("--keep", action="store_true", help="keep the schema (for repeated runs: --reuse SCHEMA)")
+    ap.add_argument("--reuse", help="use an existing seeded schema instead of seeding")
+    args = ap.parse_args()
+
+    from sqlalchemy import text
+
+    from reviewer.store.db import make_engine
+    schema = args.reuse or "reviewer_bench_" + secrets.token_hex(3)
+    url = f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{schema}"
+    admin = make_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    proc = None
+    try:
+        if args.reuse:
+            from reviewer.store import accounts
+            from reviewer.store.db import make_sessionmaker, session_scope
+            eng = make_engine(url)
+            with session_scope(make_sessionmaker(eng)) as s:
+                token = accounts.create_token(s, accounts.user_by_name(s, "bench_rev"))
+            eng.dispose()
+            print(f"reusing schema {schema}")
+        else:
+            with admin.connect() as c:
+                c.execute(text(f'CREATE SCHEMA "{schema}"'))
+            info = seed(url, args.findings)
+            token = info["token"]
+            print(f"seeded {info['items']:,} items / {info['findings']:,} findings in PostgreSQL "
+                  f"(schema {schema}) in {info['seconds']:.1f} s")
+        port = free_port()
+        with tempfile.TemporaryDirectory() as inst:
+            proc = start_server(url, port, args.threads, inst)
+            base = f"http://127.0.0.1:{port}"
+            asyncio.run(wait_up(base, proc))
+            print(f"waitress on {base}, {args.threads} threads; {os.cpu_count()} CPU cores shared with the clients")
+            asyncio.run(run_load(base, token, args))
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(10)
+        if not args.keep and not args.reuse:
+            with admin.connect() as c:
+                c.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        elif args.keep:
+            print(f"kept schema {schema} (reuse with --reuse {schema})")
+        admin.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

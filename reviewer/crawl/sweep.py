@@ -1,0 +1,562 @@
+"""The sweep: crawl a portal from its start URL, run every rule on pages and attachments, check links.
+
+Pages are fetched by a pool of workers (per-host concurrency, optional delay, robots.txt), decoded
+to text before parsing, their links collected with lxml and handed to the shared link checker,
+which checks each distinct target once per sweep. Attachments are downloaded and extracted;
+images, scripts and other resources are only checked. State (validators, hashes, findings of
+unchanged pages, successful link results, the frontier) lives in SQLite, so the next sweep sends
+conditional GETs and an interrupted one can --resume.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable
+
+import aiohttp
+import yarl
+
+from ..engine import Context, Engine
+from ..extract import ExtractError, extract
+from ..extract.limits import MAX_INPUT_BYTES
+from ..finding import Finding, fingerprint
+from ..links.check import LinkRules, Occurrence, link_findings
+from ..links.classify import BLOCKED, DEAD, OK, SOFT404, LinkResult, is_soft_404, verdict_for_status
+from ..links.client import USER_AGENT, HostLimiter, LinkChecker, make_session, read_upto
+from ..links.collect import collect
+from ..links.netguard import AddressPolicy
+from ..masking import mask_all
+from . import columns
+from .charset import decode_html
+from .robots import Robots
+from .scope import Scope
+from .state import SweepState, default_state_path
+from .urls import ATTACHMENT_EXTS, extension, host_of, netloc_of, normalize, url_kind
+
+log = logging.getLogger(__name__)
+
+_ATTACHMENT_TYPES = ("application/pdf", "application/msword", "application/vnd.ms-excel",
+                     "application/vnd.openxmlformats", "application/vnd.ms-word", "application/x-xls",
+                     "application/kswps", "application/wps")
+_CONTENT_CATEGORIES_SKIPPED = {"link", "site"}
+
+
+@dataclass
+class SweepOptions:
+    start_url: str
+    max_pages: int = 50_000
+    max_depth: int = 50
+    concurrency: int = 4               # per host
+    delay: float = 0.0                 # seconds between requests to one host
+    allow_hosts: list[str] = field(default_factory=list)
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    ignore_robots: bool = False
+    state_path: str | None = None      # None: under the user data dir; ":memory:": nothing kept
+    resume: bool = False
+    rules: list[str] | None = None     # --rules: categories or rule ids; None = every enabled rule
+    rules_dirs: tuple = ()
+    timeout: float = 15.0              # per request (TRS uses 15 s and 3 retries)
+    retries: int = 2
+    backoff: float = 0.5
+    max_retry_after: float = 30.0
+    link_ttl: float = 3 * 86400        # successful link results are reused this long; failures never
+    allowed_networks: list[str] = field(default_factory=list)   # internal networks links may reach
+    max_page_bytes: int = 10 << 20
+    max_attachment_bytes: int = MAX_INPUT_BYTES
+    today: date | None = None
+    stop: threading.Event | None = None   # set it to end the sweep early (the frontier is kept)
+
+
+@dataclass
+class PageResult:
+    uri: str
+    kind: str                 # html, pdf, docx, xlsx, xls, doc (the start page carries the site-level findings)
+    title: str | None
+    findings: list[Finding]
+    changed: bool
+    status: int | None = None
+
+
+@dataclass
+class SweepSummary:
+    start_url: str
+    pages: int = 0
+    attachments: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    skipped: int = 0                    # robots.txt, traps, off-site redirects
+    links_checked: int = 0              # distinct link targets with a verdict
+    link_requests: int = 0
+    dead_links: int = 0                 # distinct dead targets
+    findings: int = 0
+    by_category: dict = field(default_factory=dict)
+    by_severity: dict = field(default_factory=dict)
+    bytes: int = 0
+    elapsed: float = 0.0
+    interrupted: bool = False
+    resumed: bool = False
+    state_path: str | None = None
+
+    def to_dict(self) -> dict:
+        from dataclasses import asdict
+        return asdict(self)
+
+
+class _Fetched:
+    __slots__ = ("status", "url", "kind", "body", "ctype", "etag", "last_modified", "error", "elapsed")
+
+    def __init__(self, status=None, url="", kind="page", body=None, ctype="", etag=None, last_modified=None,
+                 error=None, elapsed=0.0):
+        self.status, self.url, self.kind, self.body, self.ctype = status, url, kind, body, ctype
+        self.etag, self.last_modified, self.error, self.elapsed = etag, last_modified, error, elapsed
+
+
+def _kind_of_response(url: str, ctype: str, guessed: str) -> str:
+    ctype = ctype.lower()
+    if any(ctype.startswith(t) for t in _ATTACHMENT_TYPES) or extension(url) in ATTACHMENT_EXTS:
+        return "attachment"
+    if "html" in ctype or "xhtml" in ctype or (not ctype and guessed == "page"):
+        return "page"
+    return "resource"
+
+
+class _Sweep:
+    def __init__(self, options: SweepOptions, on_page, on_progress):
+        self.o = options
+        self.on_page = on_page
+        self.on_progress = on_progress
+        start = normalize(options.start_url)
+        if start is None:
+            raise ValueError(f"无效的起始网址：{options.start_url}")
+        self.start = start
+        self.engine = Engine(only=options.rules, rules_dirs=tuple(options.rules_dirs))
+        self.ctx = Context(today=options.today or date.today())
+        self.link_rules = LinkRules(self.engine)
+        self.site_rules = {r.id: r for r in self.engine.rules if r.category == "site"}
+        self.content_rules = any(r.category not in _CONTENT_CATEGORIES_SKIPPED for r in self.engine.rules)
+        self.scope = Scope(start, tuple(options.allow_hosts), tuple(options.include), tuple(options.exclude))
+        # the operator's own hosts are trusted even on private addresses; other links are guarded
+        self.policy = AddressPolicy(options.allowed_networks, trusted_hosts=self.scope.hosts)
+        self.summary = SweepSummary(start_url=start)
+        self.seen: set[str] = set()
+        self.empty_columns = 0
+        self.started = 0.0
+        self.start_failed: str | None = None
+        self.start_result: PageResult | None = None
+        self.start_elapsed = 0.0
+
+    # -- plumbing -------------------------------------------------------------------------------
+    def _emit(self, result: PageResult) -> None:
+        s = self.summary
+        for f in result.findings:
+            s.findings += 1
+            s.by_category[f.category] = s.by_category.get(f.category, 0) + 1
+            s.by_severity[f.severity] = s.by_severity.get(f.severity, 0) + 1
+        if self.on_page is not None:
+            self.on_page(result)
+
+    def _progress(self) -> None:
+        if self.on_progress is None:
+            return
+        s = self.summary
+        done = s.pages + s.attachments + s.failed + s.skipped
+        elapsed = max(1e-6, time.monotonic() - self.started)
+        self.on_progress({
+            "done": done, "queued": self.queue.qsize(), "seen": len(self.seen), "pages": s.pages,
+            "attachments": s.attachments, "failed": s.failed, "errors": s.failed,
+            "links_checked": len(self.checker._done), "findings": s.findings,
+            "rate": done / elapsed, "elapsed": elapsed,
+        })
+
+    def _enqueue(self, url: str, depth: int, kind: str) -> None:
+        if url in self.seen or len(self.seen) >= self.o.max_pages or depth > self.o.max_depth:
+            return
+        if not self.scope.in_scope(url):
+            return
+        trap = self.scope.trap(url)
+        if trap:
+            log.debug("trap (%s): %s", trap, url)
+            self.seen.add(url)
+            self.summary.skipped += 1
+            return
+        self.seen.add(url)
+        self.state.frontier_add(url, depth, kind)
+        self.queue.put_nowait((url, depth, kind))
+
+    async def _fetch_text(self, url: str):
+        async with self.limiter.slot(netloc_of(url)):
+            async with self.session.get(yarl.URL(url, encoded=True)) as resp:
+                raw = await read_upto(resp, 512 << 10)
+                self.summary.bytes += len(raw)
+                return resp.status, raw.decode("utf-8", "replace")
+
+    # -- fetching -------------------------------------------------------------------------------
+    async def _fetch(self, url: str, guessed: str, prev: dict | None) -> _Fetched:
+        headers = {}
+        if prev:
+            if prev.get("etag"):
+                headers["If-None-Match"] = prev["etag"]
+            if prev.get("last_modified"):
+                headers["If-Modified-Since"] = prev["last_modified"]
+        attempt = 0
+        t0 = time.monotonic()
+        while True:
+            wait = None
+            try:
+                async with self.limiter.slot(netloc_of(url)):
+                    async with self.session.get(yarl.URL(url, encoded=True), headers=headers,
+                                                max_redirects=10) as resp:
+                        final = normalize(str(resp.url)) or url
+                        status = resp.status
+                        if status == 304:
+                            return _Fetched(304, final, guessed, elapsed=time.monotonic() - t0)
+                        if (status == 429 or status >= 500) and attempt < self.o.retries:
+                            from ..links.client import _retry_after
+                            wait = _retry_after(resp.headers.get("Retry-After"), self.o.max_retry_after)
+                        elif status >= 400:
+                            return _Fetched(status, final, guessed, error=f"HTTP {status}",
+                                            elapsed=time.monotonic() - t0)
+                        else:
+                            ctype = resp.headers.get("Content-Type", "")
+                            kind = _kind_of_response(final, ctype, guessed)
+                            if kind == "resource":
+                                resp.close()
+                                return _Fetched(status, final, "resource", ctype=ctype)
+                            limit = self.o.max_page_bytes if kind == "page" else self.o.max_attachment_bytes
+                            if (resp.content_length or 0) > limit:
+                                resp.close()
+                                return _Fetched(status, final, kind, ctype=ctype,
+                                                error=f"文件过大（超过 {limit >> 20} MB），未检查内容")
+                            body = await read_upto(resp, limit + 1)
+                            self.summary.bytes += len(body)
+                            if len(body) > limit:
+                                return _Fetched(status, final, kind, ctype=ctype,
+                                                error=f"文件过大（超过 {limit >> 20} MB），未检查内容")
+                            return _Fetched(status, final, kind, body, ctype, resp.headers.get("ETag"),
+                                            resp.headers.get("Last-Modified"), elapsed=time.monotonic() - t0)
+            except aiohttp.TooManyRedirects:
+                return _Fetched(None, url, guessed, error="重定向次数过多")
+            except aiohttp.ClientConnectorError as e:
+                if isinstance(e.os_error, ConnectionRefusedError) or isinstance(e, aiohttp.ClientConnectorDNSError):
+                    return _Fetched(None, url, guessed, error="连接被拒绝" if isinstance(
+                        e.os_error, ConnectionRefusedError) else "域名无法解析")
+                err = "无法连接"
+            except (asyncio.TimeoutError, TimeoutError):
+                err = "访问超时"
+            except (aiohttp.ClientError, OSError, ValueError) as e:
+                err = f"连接出错（{type(e).__name__}）"
+            else:
+                err = f"HTTP {status}"
+            if attempt >= self.o.retries:
+                return _Fetched(None, url, guessed, error=f"{err}（已重试 {self.o.retries} 次）",
+                                elapsed=time.monotonic() - t0)
+            await asyncio.sleep(wait if wait is not None else self.o.backoff * (2 ** attempt))
+            attempt += 1
+
+    # -- one URL --------------------------------------------------------------------------------
+    async def _process(self, url: str, depth: int, guessed: str) -> None:
+        if not await self.robots.allowed(url):
+            self.summary.skipped += 1
+            self.state.frontier_done(url)
+            return
+        pending = self.checker._inflight.get(url)
+        known = self.checker.known(url) or (await asyncio.shield(pending) if pending is not None else None)
+        if known is not None and known.verdict in (DEAD, BLOCKED) and depth > 0:
+            # the link checker has just seen it fail (with retries): do not hit it again
+            self.summary.failed += 1
+            self.state.frontier_done(url)
+            return
+        prev = self.state.page_get(url)
+        fr = await self._fetch(url, guessed, prev)
+        is_start = depth == 0
+        if is_start:
+            self.start_elapsed = fr.elapsed
+        if fr.error and fr.body is None and fr.status != 304 and not (fr.status and fr.status < 400):
+            self.summary.failed += 1
+            if is_start:
+                self.start_failed = fr.error
+            verdict = verdict_for_status(fr.status) if fr.status else DEAD
+            self.checker.record(url, LinkResult(url, verdict, fr.status, fr.error))
+            self.state.frontier_done(url)
+            return
+        if fr.url != url:
+            # redirected: the target is the document; skip it if it was (or will be) crawled itself
+            self.checker.record(url, LinkResult(url, OK, fr.status, "重定向", fr.url))
+            if not self.scope.in_scope(fr.url) or (fr.url in self.seen and fr.url != url):
+                self.summary.skipped += 1
+                self.state.frontier_done(url)
+                return
+            self.seen.add(fr.url)
+            prev = self.state.page_get(fr.url)
+        uri = fr.url
+        if fr.kind == "resource":
+            self.checker.record(url, LinkResult(url, OK, fr.status, ""))
+            self.summary.skipped += 1
+            self.state.frontier_done(url)
+            return
+
+        digest = hashlib.sha1(fr.body).hexdigest() if fr.body is not None else None
+        unchanged = prev is not None and (fr.status == 304 or (digest is not None and digest == prev["hash"]))
+        if unchanged:
+            result = await self._unchanged(uri, depth, prev, fr)
+        elif fr.error:               # too large: say so, keep going
+            result = PageResult(uri, fr.kind if fr.kind != "page" else "html", None,
+                                [self._unreadable(uri, fr.error)] if self.content_rules else [], True, fr.status)
+            self.checker.record(url, LinkResult(url, OK, fr.status, ""))
+        elif fr.kind == "page":
+            result = await self._page(uri, depth, fr, digest, is_start)
+        else:
+            result = await self._attachment(uri, depth, fr, digest)
+        if result.kind in ("html",):
+            self.summary.pages += 1
+        else:
+            self.summary.attachments += 1
+        if unchanged:
+            self.summary.unchanged += 1
+        if is_start:
+            self.start_result = result        # emitted last, with the site-level findings added
+        else:
+            self._emit(result)
+        self.state.frontier_done(url)
+
+    def _unreadable(self, uri: str, message: str) -> Finding:
+        return Finding(rule="format.unreadable", category="format", severity="info", uri=uri, part="body",
+                       start=None, end=None, text="", excerpt="", message=message, suggestion=None,
+                       fingerprint=fingerprint("format.unreadable", uri, message))
+
+    def _follow(self, occurrences, depth: int) -> None:
+        for occ in occurrences:
+            if occ.url is not None:
+                k = url_kind(occ.url, occ.tag)
+                if k != "resource":
+                    self._enqueue(occ.url, depth + 1, k)
+
+    async def _page(self, uri: str, depth: int, fr: _Fetched, digest: str, is_start: bool) -> PageResult:
+        text, encoding = decode_html(fr.body, fr.ctype)
+        want_columns = bool(self.site_rules)
+        col = collect(text, uri, encoding, keep_root=want_columns)
+        soft = is_soft_404(text)
+        self.checker.record(uri, LinkResult(uri, SOFT404 if soft else OK, fr.status,
+                                            "页面提示不存在或已删除" if soft else ""))
+        title = col.title
+        content: list[Finding] = []
+        if self.content_rules:
+            try:
+                doc = extract(fr.body, uri, fr.ctype or "text/html", base_url=uri)
+                title = doc.title or title
+                content = self.engine.check(doc, self.ctx)
+            except ExtractError as e:
+                content = [self._unreadable(uri, f"页面无法解析：{e}")]
+            except Exception:                 # a broken page must not stop the sweep
+                log.exception("extracting %s", mask_all(uri))
+                content = [self._unreadable(uri, "页面无法解析")]
+        column = None
+        if want_columns:
+            column = columns.analyse(col.root, uri, title, self.ctx.today, is_home=is_start)
+        col.root = None
+        occurrences = [Occurrence(l.url, l.tag, l.text, l.fragment, l.hidden) for l in col.links]
+        self._follow(occurrences, depth)
+        links_f = await link_findings(uri, occurrences, self.checker, self.link_rules, ids=col.ids,
+                                      page_url_for_fragments=uri, may_get=self.robots.allowed_now)
+        site_f = self._site_findings(uri, column)
+        self.state.page_put(uri, etag=fr.etag, last_modified=fr.last_modified, hash=digest, kind="html",
+                            title=title, encoding=encoding, findings=content,
+                            links=[list(o[:5]) for o in occurrences], ids=col.ids, column_info=column)
+        return PageResult(uri, "html", title, content + site_f + links_f, True, fr.status)
+
+    async def _attachment(self, uri: str, depth: int, fr: _Fetched, digest: str) -> PageResult:
+        self.checker.record(uri, LinkResult(uri, OK, fr.status, ""))
+        kind = extension(uri) or "attachment"
+        title = None
+        occurrences: list[Occurrence] = []
+        try:
+            doc = await asyncio.to_thread(extract, fr.body, uri, fr.ctype) if len(fr.body) > (1 << 20) \
+                else extract(fr.body, uri, fr.ctype)
+            kind, title = doc.kind, doc.title
+            content = self.engine.check(doc, self.ctx) if self.content_rules else []
+            for link in doc.links:
+                u = normalize(link.href, uri)
+                if u is not None:
+                    occurrences.append(Occurrence(u, link.tag, link.text or "", "", link.hidden))
+        except ExtractError as e:
+            content = [self._unreadable(uri, f"附件无法读取：{e}")] if self.content_rules else []
+        except Exception:
+            log.exception("extracting %s", mask_all(uri))
+            content = [self._unreadable(uri, "附件无法读取（文件损坏或格式不受支持）")] if self.content_rules else []
+        links_f = await link_findings(uri, occurrences, self.checker, self.link_rules)
+        self.state.page_put(uri, etag=fr.etag, last_modified=fr.last_modified, hash=digest, kind=kind,
+                            title=title, encoding=None, findings=content,
+                            links=[list(o[:5]) for o in occurrences], ids=None, column_info=None)
+        return PageResult(uri, kind, title, content + links_f, True, fr.status)
+
+    async def _unchanged(self, uri: str, depth: int, prev: dict, fr: _Fetched) -> PageResult:
+        """304 or same hash: previous content findings stand; links are re-checked, not re-parsed."""
+        self.checker.record(uri, LinkResult(uri, OK, fr.status or 304, ""))
+        content = SweepState.findings_of(prev)
+        occurrences = [Occurrence(*o) for o in json.loads(prev["links"] or "[]")]
+        ids = set(json.loads(prev["ids"])) if prev.get("ids") else None
+        self._follow(occurrences, depth)
+        links_f = await link_findings(uri, occurrences, self.checker, self.link_rules, ids=ids,
+                                      page_url_for_fragments=uri if ids is not None else None,
+                                      may_get=self.robots.allowed_now)
+        column = json.loads(prev["column_info"]) if prev.get("column_info") else None
+        site_f = self._site_findings(uri, column)
+        if fr.status != 304 or fr.etag or fr.last_modified:
+            self.state.page_put(uri, etag=fr.etag or prev["etag"], last_modified=fr.last_modified or prev["last_modified"],
+                                hash=prev["hash"], kind=prev["kind"], title=prev["title"], encoding=prev["encoding"],
+                                findings=content, links=[list(o[:5]) for o in occurrences], ids=ids,
+                                column_info=column)
+        return PageResult(uri, prev["kind"] or "html", prev["title"], content + site_f + links_f, False, fr.status)
+
+    # -- site rules -----------------------------------------------------------------------------
+    def _site_findings(self, uri: str, column: dict | None) -> list[Finding]:
+        if not column:
+            return []
+        out = []
+        name = column["name"]
+        if column.get("empty"):
+            self.empty_columns += 1
+            rule = self.site_rules.get("site.column-empty")
+            if rule is not None:
+                out.append(Finding(
+                    rule=rule.id, category="site", severity=rule.settings.get("warn_severity", "minor"), uri=uri,
+                    part="body", start=None, end=None, text=name, excerpt=f"栏目：{name}",
+                    message=f"空白栏目“{name}”：没有任何信息，也没有“暂无信息”之类的说明",
+                    suggestion="发布信息，或在栏目页注明暂无信息的原因", fingerprint=fingerprint(rule.id, uri, name)))
+            return out
+        rule = self.site_rules.get("site.column-stale")
+        if rule is None or not column.get("newest"):
+            return out
+        st = rule.settings
+        kind = columns.column_type(name, st)
+        limit, warn = int(st[f"{kind}_days"]), int(st[f"{kind}_warn_days"])
+        newest = date.fromisoformat(column["newest"])
+        age = (self.ctx.today - newest).days
+        label = {"news": "动态要闻类", "notice": "通知公告、政策文件类", "other": ""}[kind]
+        if age > limit:
+            severity, msg = rule.level, f"栏目“{name}”已 {age} 天未更新（最新信息 {newest}），超过{label}栏目 {limit} 天的更新期限"
+        elif age > warn:
+            severity, msg = st.get("warn_severity", "minor"), f"栏目“{name}”已 {age} 天未更新（最新信息 {newest}），{limit} 天期限将到（预警）"
+        else:
+            return out
+        out.append(Finding(rule=rule.id, category="site", severity=severity, uri=uri, part="body", start=None,
+                           end=None, text=name, excerpt=f"栏目：{name}，最新信息：{newest}", message=msg,
+                           suggestion=None, fingerprint=fingerprint(rule.id, uri, name)))
+        return out
+
+    def _site_level(self) -> list[Finding]:
+        out = []
+        rule = self.site_rules.get("site.unreachable")
+        if rule is not None and self.start_failed:
+            out.append(Finding(rule=rule.id, category="site", severity=rule.level, uri=self.start, part="body",
+                               start=None, end=None, text=self.start, excerpt="",
+                               message=f"网站首页无法访问：{self.start_failed}", suggestion=None,
+                               fingerprint=fingerprint(rule.id, self.start, self.start)))
+        elif rule is not None and self.start_elapsed > float(rule.settings.get("slow_seconds", 15)):
+            out.append(Finding(rule=rule.id, category="site", severity=rule.settings.get("slow_severity", "minor"),
+                               uri=self.start, part="body", start=None, end=None, text=self.start, excerpt="",
+                               message=f"网站首页打开用时 {self.start_elapsed:.1f} 秒，超过 "
+                                       f"{rule.settings.get('slow_seconds')} 秒（预警）", suggestion=None,
+                               fingerprint=fingerprint(rule.id, self.start, self.start)))
+        rule = self.site_rules.get("site.column-empty")
+        if rule is not None and self.empty_columns >= int(rule.settings.get("site_limit", 5)):
+            text = f"空白栏目 {self.empty_columns} 个"
+            out.append(Finding(rule=rule.id, category="site", severity=rule.level, uri=self.start, part="body",
+                               start=None, end=None, text=text, excerpt="",
+                               message=f"全站共有 {self.empty_columns} 个空白栏目，达到 "
+                                       f"{rule.settings.get('site_limit')} 个的否决线", suggestion=None,
+                               fingerprint=fingerprint(rule.id, self.start, "空白栏目")))
+        return out
+
+    # -- the run --------------------------------------------------------------------------------
+    async def _worker(self) -> None:
+        while True:
+            url, depth, kind = await self.queue.get()
+            try:
+                if self.o.stop is not None and self.o.stop.is_set():
+                    self.summary.interrupted = True
+                    continue
+                await self._process(url, depth, kind)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("sweeping %s", mask_all(url))
+                self.summary.failed += 1
+            finally:
+                self.queue.task_done()
+                self._progress()
+
+    async def run(self) -> SweepSummary:
+        self.started = time.monotonic()
+        path = self.o.state_path or str(default_state_path(self.start))
+        self.summary.state_path = path
+        self.state = SweepState(path)
+        self.queue: asyncio.Queue = asyncio.Queue()
+        self.limiter = HostLimiter(self.o.concurrency, self.o.delay)
+        self.session = make_session(self.policy, timeout=self.o.timeout,
+                                    connections=max(100, self.o.concurrency * 8))
+        self.checker = LinkChecker(self.session, self.limiter, self.policy, retries=self.o.retries,
+                                   backoff=self.o.backoff, max_retry_after=self.o.max_retry_after,
+                                   state=self.state, ttl=self.o.link_ttl)
+        self.robots = Robots(self._fetch_text, USER_AGENT, ignore=self.o.ignore_robots)
+        workers: list[asyncio.Task] = []
+        try:
+            pending = []
+            if self.o.resume and self.state.get_meta("start_url") == self.start:
+                seen, pending, _done = self.state.frontier_load()
+                if pending:
+                    self.seen = seen
+                    self.summary.resumed = True
+                    for item in pending:
+                        self.queue.put_nowait(item)
+            if not pending:
+                self.state.frontier_reset()
+                self.state.set_meta("start_url", self.start)
+                self._enqueue(self.start, 0, "page")
+            self.state.commit()
+            delay = await self.robots.crawl_delay(self.start)
+            if delay:
+                self.limiter.set_delay(netloc_of(self.start), min(delay, 30.0))
+            n = max(2, self.o.concurrency * 2 * max(1, len(self.scope.hosts)))
+            workers = [asyncio.create_task(self._worker()) for _ in range(n)]
+            await self.queue.join()
+            if self.o.stop is not None and self.o.stop.is_set():
+                self.summary.interrupted = True
+            site = self._site_level()
+            home = self.start_result
+            if home is not None:
+                home.findings.extend(site)
+                self._emit(home)
+            elif site:
+                self._emit(PageResult(self.start, "html", None, site, True))
+        except asyncio.CancelledError:
+            self.summary.interrupted = True
+            raise
+        finally:
+            for w in workers:
+                w.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
+            await self.session.close()
+            s = self.summary
+            s.links_checked = len(self.checker._done)
+            s.link_requests = self.checker.checked
+            s.dead_links = sum(1 for r in self.checker._done.values() if r.verdict == DEAD)
+            s.bytes += self.checker.bytes
+            s.elapsed = time.monotonic() - self.started
+            self.state.commit()
+            self.state.close()
+        return self.summary
+
+
+async def run_sweep(options: SweepOptions, on_page: Callable[[PageResult], None] | None = None,
+                    on_progress: Callable[[dict], None] | None = None) -> SweepSummary:
+    """Sweep a site. on_page(PageResult) per page/attachment; on_progress(dict) with running counts."""
+    return await _Sweep(options, on_page, on_progress).run()

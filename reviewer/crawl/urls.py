@@ -1,0 +1,99 @@
+"""URL normalisation the way browsers encode links, and the kind of resource a URL names."""
+from __future__ import annotations
+
+import codecs
+import re
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from w3lib.url import safe_url_string
+
+from ..extract.text import canonical_encoding
+
+ATTACHMENT_EXTS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "wps", "et"})
+# never crawled: only link-checked (HEAD), their bodies are not read
+RESOURCE_EXTS = frozenset({
+    "jpg", "jpeg", "png", "gif", "bmp", "webp", "svg", "ico", "tif", "tiff",
+    "css", "js", "mjs", "map", "woff", "woff2", "ttf", "eot", "otf",
+    "zip", "rar", "7z", "gz", "tgz", "bz2", "xz", "tar", "iso", "exe", "msi", "apk", "dmg",
+    "mp3", "mp4", "avi", "wmv", "flv", "mov", "mkv", "wav", "swf", "ppt", "pptx", "txt", "xml", "json",
+    "ofd", "ceb", "caj",
+})
+NOT_FETCHED_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "sms:", "ftp:", "file:", "about:", "#")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_MULTI_SLASH = re.compile(r"/{2,}")
+
+
+def extension(url: str) -> str:
+    path = urlsplit(url).path
+    last = path.rsplit("/", 1)[-1]
+    return last.rsplit(".", 1)[-1].lower() if "." in last else ""
+
+
+def url_kind(url: str, tag: str = "a") -> str:
+    """'page' (crawl and parse), 'attachment' (download and extract) or 'resource' (only check)."""
+    if tag in ("img", "script", "link", "source", "video", "audio", "embed", "object", "track"):
+        return "resource"
+    ext = extension(url)
+    if ext in ATTACHMENT_EXTS:
+        return "attachment"
+    if ext in RESOURCE_EXTS:
+        return "resource"
+    return "page"
+
+
+def normalize(href: str, base: str | None = None, encoding: str | None = "utf-8") -> str | None:
+    """Absolute, browser-encoded URL without fragment, or None for what is not fetched over HTTP.
+
+    Paths are percent-encoded as UTF-8 and queries in the page's own encoding, exactly as a
+    browser does it (GBK pages link to GBK-encoded queries); the host is lower-cased, the default
+    port and the fragment dropped.
+    """
+    url, _ = split_fragment(href, base, encoding)
+    return url
+
+
+def split_fragment(href: str, base: str | None = None, encoding: str | None = "utf-8") -> tuple[str | None, str]:
+    href = (href or "").strip().replace("\n", "").replace("\r", "").replace("\t", "")
+    if not href or href.lower().startswith(NOT_FETCHED_SCHEMES[:-1]):
+        return None, ""
+    if base:
+        try:
+            href = urljoin(base, href)
+        except ValueError:
+            return None, ""
+    enc = canonical_encoding(encoding) or "utf-8"
+    try:
+        codecs.lookup(enc)
+        url = safe_url_string(href, encoding=enc)
+    except (LookupError, ValueError, UnicodeError):
+        try:
+            url = safe_url_string(href, encoding="utf-8")
+        except (ValueError, UnicodeError):
+            return None, ""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None, ""
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        return None, ""
+    host = parts.hostname.lower().rstrip(".")
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    if parts.username:
+        netloc = f"{parts.username}{':' + parts.password if parts.password else ''}@{netloc}"
+    path = _MULTI_SLASH.sub("/", parts.path) or "/"
+    return urlunsplit((scheme, netloc, path, parts.query, "")), parts.fragment
+
+
+def host_of(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def netloc_of(url: str) -> str:
+    return urlsplit(url).netloc.lower()

@@ -1,0 +1,1 @@
+"""Link checking: collection from pages (collect), one shared async checker (client), verdicts (classify)."""

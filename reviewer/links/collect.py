@@ -1,0 +1,99 @@
+"""Link collection in the crawler's hot path: lxml on decoded text (bs4 is ~20x slower here)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import lxml.html
+from lxml import etree
+
+from ..crawl.urls import split_fragment
+
+# (tag, attribute) pairs that name another resource the page needs or offers
+_XPATH = etree.XPath(
+    "//a[@href] | //area[@href] | //img[@src] | //script[@src] | //link[@href] | //iframe[@src] | "
+    "//frame[@src] | //embed[@src] | //source[@src] | //video[@src] | //audio[@src] | //object[@data]")
+_IDS = etree.XPath("//@id | //a/@name")
+_ATTR = {"a": "href", "area": "href", "link": "href", "object": "data"}
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|(?:left|top)\s*:\s*-\d{3,}px|"
+                           r"font-size\s*:\s*0(?:px)?\s*(?:;|$)|(?:width|height)\s*:\s*0(?:px)?\s*(?:;|$)", re.I)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.S)
+_SKIP_REL = {"dns-prefetch", "preconnect", "canonical", "alternate", "search", "pingback", "shortlink"}
+
+
+@dataclass(slots=True)
+class PageLink:
+    url: str | None          # absolute, browser-encoded, no fragment; None when not fetched (mailto:, tel: ...)
+    href: str                # as written
+    tag: str
+    text: str = ""
+    fragment: str = ""
+    hidden: bool = False
+
+
+@dataclass(slots=True)
+class Collected:
+    links: list[PageLink]
+    ids: set[str]
+    title: str | None
+    root: object | None      # the lxml tree, for column analysis; dropped by the caller after use
+    base: str
+
+
+def parse(text: str):
+    try:
+        return lxml.html.document_fromstring(text)
+    except ValueError:               # str input with an XML encoding declaration
+        return lxml.html.document_fromstring(_XML_DECL.sub("", text, count=1))
+    except etree.ParserError:
+        return None
+
+
+def _hidden(el) -> bool:
+    node, depth = el, 0
+    while node is not None and depth < 12:
+        style = node.get("style")
+        if style and _HIDDEN_STYLE.search(style):
+            return True
+        if node.get("hidden") is not None:
+            return True
+        node = node.getparent()
+        depth += 1
+    return False
+
+
+def collect(text: str, page_url: str, encoding: str = "utf-8", keep_root: bool = False) -> Collected:
+    root = parse(text) if text.strip() else None
+    if root is None:
+        return Collected([], set(), None, None, page_url)
+    base = page_url
+    for b in root.iter("base"):
+        href = b.get("href")
+        if href:
+            resolved, _ = split_fragment(href, page_url, encoding)
+            base = resolved or page_url
+        break
+    links: list[PageLink] = []
+    for el in _XPATH(root):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        tag = tag.lower()
+        if tag == "link":
+            rel = (el.get("rel") or "").lower().split()
+            if any(r in _SKIP_REL for r in rel):
+                continue
+        raw = (el.get(_ATTR.get(tag, "src")) or "").strip()
+        if not raw:
+            continue
+        url, fragment = split_fragment(raw, base, encoding)
+        text_ = ""
+        hidden = False
+        if tag in ("a", "area"):
+            text_ = (el.text_content() if tag == "a" else el.get("alt") or "").strip()[:80]
+            hidden = _hidden(el)
+        elif tag == "img":
+            text_ = (el.get("alt") or "").strip()[:80]
+        links.append(PageLink(url, raw, tag, " ".join(text_.split()), fragment, hidden))
+    ids = {str(v) for v in _IDS(root)}
+    title_el = root.find(".//title")
+    title = " ".join(title_el.text_content().split()) if title_el is not None else None
+    return Collected(links, ids, title or None, root if keep_root else None, base)

@@ -1,0 +1,47 @@
+"""Candidate tables: which characters a character is mistaken for, and the shipped word lists.
+
+Tiers (lower is more likely to be a real confusion, so it needs less evidence):
+  0 known confused pairs (dictionaries/typo_confusions.txt, single-character differences)
+  1 same pinyin, same tone      2 similar shape      3 same pinyin, other tone
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def load_candidates(path: Path = DATA / "candidates.tsv") -> dict[str, tuple[tuple[str, int], ...]]:
+    table: dict[str, tuple[tuple[str, int], ...]] = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#"):
+                continue
+            ch, same, other, shape = line.rstrip("\n").split("\t")
+            table[ch] = tuple([(c, 1) for c in same] + [(c, 2) for c in shape] + [(c, 3) for c in other])
+    return table
+
+
+def load_lexicon(path: Path = DATA / "lexicon.txt") -> dict[str, int]:
+    with open(path, encoding="utf-8") as f:
+        f.readline()
+        text = f.read()
+    parts = text.split()
+    return dict(zip(parts[0::2], map(int, parts[1::2])))
+
+
+def load_idioms(path: Path = DATA / "idioms.txt") -> frozenset[str]:
+    with open(path, encoding="utf-8") as f:
+        return frozenset(l.strip() for l in f if l.strip() and not l.startswith("#"))
+
+
+def add_pairs(table: dict, pairs) -> None:
+    """Known confusions (wrong, right) of equal length differing in one character become tier 0."""
+    for wrong, right in pairs:
+        if len(wrong) != len(right):
+            continue
+        diff = [(a, b) for a, b in zip(wrong, right) if a != b]
+        if len(diff) == 1:
+            a, b = diff[0]
+            rest = tuple(x for x in table.get(a, ()) if x[0] != b)
+            table[a] = ((b, 0),) + rest

@@ -1,0 +1,216 @@
+"""The statistical typo detector: suspect characters, candidates, and the language model's verdict.
+
+A character is suspect when no known word covers it (most real typos break a word apart: 因该,
+布署 is rare). For a suspect character, a candidate (same pinyin, similar shape, a known confusion)
+is considered only when it forms a known, frequent word with its neighbours; it is proposed only
+when the character 4-gram model prefers the corrected text by a margin that depends on how likely
+that kind of confusion is. Names, numbers, Latin text and titles in 《》 are never touched: only
+runs of Han characters outside quotations are examined.
+"""
+from __future__ import annotations
+
+import re
+import threading
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+
+from . import candidates as cands
+from .lm import CharLM, BOS, EOS
+
+LN_TOTAL = 20.0        # ln of jieba's total frequency (~6e8): the unigram route's normaliser
+HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+# titles, quotations and bracketed numbers are quoted text or proper names, not prose to correct
+PROTECTED = re.compile(r"《[^《》\n]{0,80}》|〈[^〈〉\n]{0,80}〉|“[^“”\n]{0,30}”|「[^「」\n]{0,30}」"
+                       r"|〔[^〔〕\n]{0,20}〕|【[^【】\n]{0,30}】")
+# a common surname followed by one or two characters is often a name no list has
+SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
+NAME_CUES = ("记者", "书记", "主任", "局长", "市长", "县长", "省长", "部长", "处长", "科长", "镇长", "村长",
+             "主席", "委员", "同志", "先生", "女士", "教授", "院士", "总理", "董事长", "经理", "校长", "老师",
+             "医生", "法官", "主持人", "副", "原", "叫", "名叫")
+
+
+@dataclass(frozen=True, slots=True)
+class Suspect:
+    start: int            # offsets of the flagged word in the text
+    end: int
+    pos: int              # offset of the wrong character
+    wrong: str            # the flagged word as written
+    right: str            # the same word corrected
+    tier: int             # 0 known pair, 1 same sound, 2 similar shape, 3 same sound other tone
+    delta: float          # log10 gain of the model for the correction
+
+
+@dataclass
+class Settings:
+    # margins in log10 units per tier; tuned by scripts/tune_typo.py on injected corpus typos
+    margin: tuple = (1.0, 2.5, 2.0, 4.0)
+    min_word_bucket: int = 10      # a candidate word needs round(2 ln f) >= this (f >= ~150)
+    cover_bucket: int = 6          # a known word of bucket >= this covers its characters
+    context: int = 3               # characters either side scored by the model
+    word_margin: float = 9.0       # ln gain of the best word segmentation (general-domain lexicon)
+
+
+class Resources:
+    """The model and tables, loaded once per process on first use."""
+
+    def __init__(self, pairs=()):
+        t = time.perf_counter()
+        self.lm = CharLM.load(cands.DATA / "charlm.bin")
+        self.lex = cands.load_lexicon()
+        self.table = cands.load_candidates()
+        cands.add_pairs(self.table, pairs)
+        self.load_seconds = time.perf_counter() - t
+
+
+_lock = threading.Lock()
+_resources: dict[tuple, Resources] = {}
+
+
+def resources(pairs: tuple = ()) -> Resources:
+    with _lock:
+        if pairs not in _resources:
+            _resources[pairs] = Resources(pairs)
+        return _resources[pairs]
+
+
+def protected_mask(text: str) -> bytearray:
+    mask = bytearray(len(text))
+    for m in PROTECTED.finditer(text):
+        mask[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+    return mask
+
+
+class Detector:
+    def __init__(self, res: Resources | None = None, settings: Settings | None = None):
+        self.res = res or resources()
+        self.s = settings or Settings()
+
+    def detect(self, text: str) -> list[Suspect]:
+        out: list[Suspect] = []
+        mask = protected_mask(text) if ("《" in text or "“" in text or "〔" in text or "【" in text
+                                         or "〈" in text or "「" in text) else None
+        lex = self.res.lex
+        cover_b = self.s.cover_bucket
+        for m in HAN_RUN.finditer(text):
+            s = m.group()
+            n = len(s)
+            if n < 2:
+                continue
+            base = m.start()
+            covered = bytearray(n)
+            for j in range(n - 1):
+                for L in (2, 3, 4):
+                    if j + L > n:
+                        break
+                    b = lex.get(s[j:j + L])
+                    if b is not None and b >= cover_b:
+                        covered[j:j + L] = b"\x01" * L
+            if covered.count(0) == 0:
+                continue
+            for i in range(n):
+                if covered[i] or (mask is not None and mask[base + i]):
+                    continue
+                found = self._check(text, s, base, i, covered)
+                if found is not None:
+                    out.append(found)
+        return out
+
+    def options(self, text: str, s: str, base: int, i: int, covered: bytearray):
+        """Every candidate for s[i] that forms a known word: (char, tier, delta, (bucket, j, k))."""
+        table = self.res.table.get(s[i])
+        if not table:
+            return
+        lex = self.res.lex
+        min_b = self.s.min_word_bucket
+        n = len(s)
+        for c, tier in table:
+            # the best known word the candidate forms with its neighbours (2-4 characters)
+            wb = None
+            for L in (2, 3, 4):
+                for j in range(max(0, i - L + 1), min(i, n - L) + 1):
+                    # the corrected word must lie inside the suspect region: taking a character
+                    # from a correct neighbouring word (干预其 -> 预期) is a segmentation slip
+                    if any(covered[j:j + L]):
+                        continue
+                    w = s[j:i] + c + s[i + 1:j + L]
+                    b = lex.get(w)
+                    if b is not None and b >= min_b and (wb is None or L > wb[2] - wb[1] or b > wb[0]):
+                        wb = (b, j, j + L)
+            if wb is None or self._is_name(s, i, wb):
+                continue
+            yield c, tier, self._delta(text, base + i, c), self._word_delta(s, i, c), wb
+
+    def _check(self, text: str, s: str, base: int, i: int, covered: bytearray) -> Suspect | None:
+        best = None
+        margin = self.s.margin
+        wm = self.s.word_margin
+        for c, tier, delta, wdelta, wb in self.options(text, s, base, i, covered):
+            gain = delta - margin[tier]
+            if gain > 0 and wdelta > wm and (best is None or gain > best[0]):
+                best = (gain, c, tier, delta, wb)
+        if best is None:
+            return None
+        _, c, tier, delta, (_, j, k) = best
+        wrong = s[j:k]
+        right = s[j:i] + c + s[i + 1:k]
+        return Suspect(base + j, base + k, base + i, wrong, right, tier, delta)
+
+    def _is_name(self, s: str, i: int, wb) -> bool:
+        # a surname right before the suspect, or a title cue before a surname: likely a person's name
+        for k in (i - 1, i - 2):
+            if k >= 0 and s[k] in SURNAMES:
+                before = s[max(0, k - 3):k]
+                if k == 0 or any(before.endswith(cue) for cue in NAME_CUES):
+                    return True
+        return False
+
+    def _seg(self, s: str) -> float:
+        """ln probability of the best segmentation of s into lexicon words (jieba's unigram route):
+        a domain-general opinion, since the lexicon's frequencies come from general text."""
+        lex = self.res.lex
+        n = len(s)
+        best = [0.0] + [-1e9] * n
+        for k in range(1, n + 1):
+            top = -1e9
+            for L in (1, 2, 3, 4):
+                if L > k:
+                    break
+                b = lex.get(s[k - L:k])
+                if b is None:
+                    if L > 1:
+                        continue
+                    b = -4                      # unknown single character
+                v = best[k - L] + b * 0.5 - LN_TOTAL
+                if v > top:
+                    top = v
+            best[k] = top
+        return best[n]
+
+    def _word_delta(self, s: str, i: int, c: str) -> float:
+        a, b = max(0, i - 4), min(len(s), i + 5)
+        w = s[a:b]
+        k = i - a
+        return self._seg(w[:k] + c + w[k + 1:]) - self._seg(w)
+
+    def _delta(self, text: str, pos: int, c: str) -> float:
+        lm = self.res.lm
+        ctx = self.s.context
+        a = max(0, pos - ctx - lm.order + 1)
+        b = min(len(text), pos + ctx + 1)
+        seg = text[a:b]
+        ids = lm.encode(seg)
+        # sentence boundaries matter to the model: mark them where the window touches the text ends
+        head = [BOS] if a == 0 else []
+        tail = [EOS] if b == len(text) else []
+        ids = head + ids + tail
+        p = pos - a + len(head)
+        new = list(ids)
+        new[p] = lm.ids.get(c, 0)
+        end = min(len(ids), p + lm.order)
+        return lm.score(new, p, end) - lm.score(ids, p, end)
+
+
+@lru_cache(maxsize=1)
+def default_detector() -> Detector:
+    return Detector()

@@ -1,0 +1,73 @@
+"""`reviewer sweep` on the command line, and link checks of drafts (SSRF guard)."""
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+
+from reviewer.document import Document, Link
+from reviewer.engine import Engine
+from reviewer.links.check import check_document_links
+
+from .portal import Site
+
+FIELDS = {"rule", "category", "severity", "uri", "part", "start", "end", "text", "excerpt", "message",
+          "suggestion", "fingerprint"}
+
+
+async def _cli(*args, cwd=None):
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "reviewer", *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        cwd=cwd)
+    out, err = await proc.communicate()
+    return proc.returncode, out.decode(), err.decode()
+
+
+async def test_cli_jsonl_contract(portal: Site, tmp_path):
+    code, out, err = await _cli("sweep", portal.base + "/", "--format", "jsonl", "--rules", "link",
+                                "--state", str(tmp_path / "s.sqlite"), "--timeout", "1")
+    assert code == 1, err
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert lines and all(set(d) == FIELDS for d in lines)
+    dead = [d for d in lines if d["rule"] == "link.dead" and d["text"] == portal.base + "/missing.html"]
+    assert dead and dead[0]["part"] == "link" and dead[0]["uri"] == portal.base + "/"
+    assert "巡检完成" in err and "失效" in err
+
+
+async def test_cli_output_file_text_and_fail_on(portal: Site, tmp_path):
+    target = tmp_path / "report.txt"
+    code, out, err = await _cli("sweep", portal.base + "/", "--rules", "link.fragment", "--output", str(target),
+                                "--state", str(tmp_path / "s.sqlite"), "--fail-on", "critical", "--timeout", "1")
+    assert code == 0, err
+    assert out == "" and "#nowhere" in target.read_text(encoding="utf-8")
+
+
+async def test_cli_bad_usage_exits_2(tmp_path):
+    code, _, err = await _cli("sweep", "ftp://example/", "--state", str(tmp_path / "s.sqlite"))
+    assert code == 2 and "无效的起始网址" in err and "Traceback" not in err
+    code, _, err = await _cli("sweep", "http://127.0.0.1:9/", "--rules", "nope")
+    assert code == 2 and "未知的规则" in err
+
+
+def _draft(base: str) -> Document:
+    links = [Link(href=base + "/missing.html", text="失效"), Link(href=base + "/final.html", text="正常"),
+             Link(href="http://10.0.0.8/oa/", text="内网"), Link(href="mailto:ban@example.gov.cn", text="信箱")]
+    return Document(uri="draft:test", kind="html", text="失效 正常 内网 信箱", links=links)
+
+
+async def test_draft_links_to_private_addresses_are_not_fetched(portal: Site):
+    findings = await check_document_links(_draft(portal.base), Engine(only=["link"]))
+    assert {f.rule for f in findings} == {"link.internal-address"}
+    assert {f.text for f in findings} == {portal.base + "/missing.html", portal.base + "/final.html",
+                                          "http://10.0.0.8/oa/"}
+    assert sum(portal.hits.values()) == 0                      # nothing was fetched from 127.0.0.1
+
+
+async def test_draft_links_checked_when_network_allowed(portal: Site):
+    findings = await check_document_links(_draft(portal.base), Engine(only=["link"]),
+                                          allowed_networks=["127.0.0.0/8"])
+    got = {(f.rule, f.text) for f in findings}
+    assert ("link.dead", portal.base + "/missing.html") in got
+    assert not any(t == portal.base + "/final.html" for _, t in got)
+    assert ("link.internal-address", "http://10.0.0.8/oa/") in got
+    assert portal.hits[("GET", "/missing.html")] >= 1
