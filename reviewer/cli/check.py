@@ -47,7 +47,9 @@ def run(args) -> int:
             doc = extract(src.data, src.uri, src.content_type, base_url=src.base_url)
         except ExtractError as e:
             msg = str(e)
-            print(f"reviewer: 无法读取 {arg}：{msg}" if arg not in msg else f"reviewer: {msg}", file=sys.stderr)
+            if arg not in msg:
+                msg = f"{arg}：{msg}" if msg.startswith("无法读取") else f"无法读取 {arg}：{msg}"
+            print(f"reviewer: {msg}", file=sys.stderr)
             errors += 1
             continue
         findings = engine.check(doc, ctx)

@@ -48,13 +48,14 @@ def extract_docx(data: bytes, uri: str) -> Document:
     import docx
     try:
         wd = docx.Document(io.BytesIO(data))
-    except Exception as e:
-        # python-docx raises many types (BadZipFile, XMLSyntaxError, KeyError...) for one cause
-        raise ExtractError(_CORRUPT) from e
+    except Exception:
+        # python-docx parses every part up front, so one damaged style or header part (or a
+        # truncated document.xml) fails the whole file: read what the main part still holds
+        return _salvage(zf, uri)
     doc = Document(uri=uri, kind="docx")
     b = _Builder(doc)
     try:
-        b.body(wd)
+        b.body(wd.element.body, wd.part.rels)
     except Exception as e:      # a part we cannot walk: keep what was read, say so
         doc.problems.append(f"文档正文部分内容无法读取（{type(e).__name__}），其余内容已检查")
     for suffix, part_name in _PARTS:
@@ -72,6 +73,46 @@ def extract_docx(data: bytes, uri: str) -> Document:
     except Exception:
         title = ""
     doc.title = title or (b.first_text[:80] if b.first_text else None)
+    doc.published = find_published_date(doc.text[:5000])
+    return doc
+
+
+class _Rel:
+    __slots__ = ("target_ref",)
+
+    def __init__(self, target_ref: str):
+        self.target_ref = target_ref
+
+
+def _salvage(zf, uri: str) -> Document:
+    """Read the body of a damaged .docx with a recovering XML parser, or raise the corrupt error."""
+    recover = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.fromstring(zf.read("word/document.xml"), recover)
+        body = root.find(_W + "body") if root is not None else None
+    except Exception:
+        body = None
+    if body is None:
+        raise ExtractError(_CORRUPT)
+    rels = {}
+    try:
+        rel_root = etree.fromstring(zf.read("word/_rels/document.xml.rels"), recover)
+        for rel in rel_root if rel_root is not None else ():
+            if rel.get("Id") and rel.get("Target"):
+                rels[rel.get("Id")] = _Rel(rel.get("Target"))
+    except Exception:
+        pass
+    doc = Document(uri=uri, kind="docx")
+    b = _Builder(doc)
+    try:
+        b.body(body, rels)
+    except Exception:
+        pass
+    doc.text = "".join(b.pieces)
+    if not doc.text.strip():
+        raise ExtractError(_CORRUPT)
+    doc.problems.append("文档结构有损坏，只读取了能读出的正文（页眉、页脚、批注等未检查），请用 Word 打开后重新保存")
+    doc.title = b.first_text[:80] if b.first_text else None
     doc.published = find_published_date(doc.text[:5000])
     return doc
 
@@ -141,9 +182,8 @@ class _Builder:
 
     # -------------------------------------------------------------- structure
 
-    def body(self, wd) -> None:
-        self.rels = wd.part.rels
-        body = wd.element.body
+    def body(self, body, rels) -> None:
+        self.rels = rels
         n_par = n_tab = 0
         for el in _blocks(body):
             if self.full:

@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from ..document import Document, Link, Segment, Table
+from ..document import Document, Link, Table
 from .dates import find_published_date, parse_date
 from .limits import MAX_HTML_ELEMENTS, MAX_TEXT_CHARS, ExtractError
 from .text import decode_markup
@@ -267,9 +267,12 @@ def extract_html(data: bytes | str, uri: str, content_type: str | None = None,
         root = etree.fromstring(clean, parser) if clean.strip() else None
     except (etree.LxmlError, ValueError) as e:
         raise ExtractError(f"无法解析 HTML：{type(e).__name__}") from None
-    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
-        # libxml2 stops at 256 levels of nesting: real pages never get there, HTML bombs do
-        doc.problems.append("页面嵌套层级过深（超过 256 层），其后的内容未检查")
+    limit = next((e for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"), None)
+    if limit is not None:
+        # libxml2 stops at 256 levels of nesting (and at 10 MB text nodes): real pages never get
+        # there, HTML bombs do
+        doc.problems.append("页面嵌套层级过深（超过 256 层），其后的内容未检查" if "depth" in limit.message
+                            else "页面结构超出解析上限（单段文字过长），其后的内容未检查")
     if root is None:
         doc.problems.append("HTML 中没有可读取的内容")
         return doc
@@ -291,6 +294,7 @@ class _Walker:
         self.rules = StyleSheet(css) if css else None
         self.body = _Buf()
         self.hidden: list[_Buf] = []          # buffer k+1 is self.hidden[k]
+        self.bufs: list[_Buf] = [self.body]   # buffer k: 0 the body, then the hidden ones
         self.title_parts: list[str] = []
         self.meta: dict[str, str] = {}
         # (buffer id, start, end) spans resolved into Document offsets at the end
@@ -312,9 +316,6 @@ class _Walker:
             return urljoin(self.base, url)
         except ValueError:
             return url
-
-    def buf(self, k: int) -> _Buf:
-        return self.body if k == 0 else self.hidden[k - 1]
 
     def hidden_reason(self, tag: str, el) -> str | None:
         style = el.get("style")
@@ -345,12 +346,13 @@ class _Walker:
         # a closing marker is None for an opening visit, else a tuple saying what to finish
         stack: list = [(self.root, 0, None, 0, None)]
         push = stack.append
+        bufs = self.bufs
         tables: list[list] = []               # rows of the open tables, innermost last
         last_anchor = None                    # (buffer, position) where the last <a> ended
         while stack:
             el, k, reason, pk, closing = stack.pop()
             if closing is not None:
-                b = self.buf(k)
+                b = bufs[k]
                 what = closing[0]
                 if what == "a":
                     self.link_spans.append((closing[1], k, closing[2], b.n))
@@ -362,12 +364,12 @@ class _Walker:
                 if closing[-1]:                   # block element: ends its line
                     b.newline()
                 if el.tail:
-                    self.buf(pk).text(el.tail)
+                    bufs[pk].text(el.tail)
                 continue
             tag = el.tag
             if not isinstance(tag, str):
                 if el.tail:
-                    self.buf(pk).text(el.tail)
+                    bufs[pk].text(el.tail)
                 continue
             count += 1
             if count > MAX_HTML_ELEMENTS:
@@ -379,9 +381,10 @@ class _Walker:
             r = self.hidden_reason(tag, el) if el.attrib and tag not in ("html", "body") else None
             if r and reason is None:
                 self.hidden.append(_Buf())
+                bufs.append(self.hidden[-1])
                 k = len(self.hidden)
                 reason = r
-            b = self.buf(k)
+            b = bufs[k]
             attr = _LINK_ATTR.get(tag)
             link = None
             if attr:
@@ -389,7 +392,7 @@ class _Walker:
             if tag in _SKIP or tag == "title":
                 self._special(tag, el, reason)
                 if el.tail:
-                    self.buf(pk).text(el.tail)
+                    bufs[pk].text(el.tail)
                 continue
             if tag == "meta":
                 self._meta(el)

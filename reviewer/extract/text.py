@@ -150,13 +150,13 @@ _COMMON = frozenset(
 
 
 _NON_HAN = re.compile("[^\u3400-\u9fff\ue000-\uf8ff]+")
-_DROP_COMMON = dict.fromkeys(map(ord, _COMMON))
+_COMMON_RE = re.compile("[" + "".join(sorted(_COMMON)) + "]")
 
 
 def _shares(text: str) -> tuple[int, int]:
     """(CJK and private-use characters, frequent ones among them) in the first 30,000 characters."""
     han = _NON_HAN.sub("", text[:30000])
-    return len(han), len(han) - len(han.translate(_DROP_COMMON))
+    return len(han), _COMMON_RE.subn("", han)[1]
 
 
 def _commonness(text: str) -> float:

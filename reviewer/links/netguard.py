@@ -75,7 +75,10 @@ class AddressPolicy:
         ip = _ip(host)
         if ip is not None:
             return None if self._ip_allowed(ip) else internal_host_reason(host) or "内网地址"
-        return internal_host_reason(host)
+        reason = internal_host_reason(host)
+        if reason and self.allowed:
+            return None          # an intranet name may be fetched if it resolves into an allowed network
+        return reason
 
     def resolved_allowed(self, host: str, addresses: Iterable[str]) -> bool:
         if host.lower() in self.trusted:

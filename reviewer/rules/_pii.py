@@ -68,6 +68,7 @@ _HAN_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,4}·[\u4e00-\u9f
 # a line opening with one of these is a contact line, not a roster row
 _CONTACT_LEAD = re.compile(r"\s*(?:联系人|联系电话|联系方式|咨询电话|监督电话|举报电话|投诉电话|报名电话|服务电话|"
                            r"办公电话|值班电话|电话|手机|传真|地址|邮箱|电子邮箱)")
+_NAME_LABEL = re.compile(r"^(?:姓名|名字|户主|申请人|当事人)[:：]")
 _SENTENCE_END = re.compile(r"[。！？!?]")
 _HARD_BREAK = ("\n", "。", "；", ";", "！", "？")
 _GAP_OK = re.compile(r"[\s:：#＃()（）\[\]【】为是号码.\-—NnOo]{0,8}")
@@ -240,7 +241,7 @@ _cache = _Cache()
 
 def analyse(doc: Document, today: date) -> Analysis:
     """The privacy analysis of `doc`, shared by every privacy rule run on it (one per thread)."""
-    key = (len(doc.tables), today)
+    key = (len(doc.tables), today, doc.published)
     c = _cache
     if c.doc is doc and c.text is doc.text and c.key == key and c.value is not None:
         return c.value
@@ -259,6 +260,8 @@ class _Analyser:
         self.cell_starts: list[int] = []
         self.header_rows: set[tuple[int, int]] = set()
         self.unchecked: list[Candidate] = []
+        self.header_memo: dict[int, frozenset[str]] = {}
+        self.ref_year = (doc.published or today).year
 
     # ---- context
     def nearest_tag(self, start: int, breaks: tuple[str, ...] = _HARD_BREAK) -> str | None:
@@ -290,23 +293,39 @@ class _Analyser:
         return frozenset(self.kw_tags[m.group(0).lower()] for m in self.kw.finditer(text))
 
     def header_line_tags(self, pos: int) -> frozenset[str]:
-        """Tags of a plain-text header line (姓名 身份证号码 …) above the row holding `pos`."""
+        """Tags of a plain-text header line (姓名 身份证号码 …) above the row holding `pos`.
+
+        Walks up over row-like lines (they hold long numbers) to the first line without one; that
+        line is the header if it names a person column and another label. Memoised per line, so a
+        roster of many rows walks up once.
+        """
         text = self.text
+        memo = self.header_memo
         end = text.rfind("\n", 0, pos)
+        visited: list[int] = []
+        found: frozenset[str] = frozenset()
         for _ in range(60):
             if end < 0:
-                return frozenset()
+                break
+            if end in memo:
+                found = memo[end]
+                break
+            visited.append(end)
             begin = text.rfind("\n", max(0, end - 500), end) + 1
             if begin == 0 and end > 500:
-                return frozenset()            # not a header line: far too long
+                break                          # not a header line: far too long
             line = text[begin:end]
             if not line.strip():
-                return frozenset()
+                break
             if not _RUN.search(line):
                 tags = self.tags_of(line)
-                return tags if len(tags) >= 2 and "name" in tags else frozenset()
+                if len(tags) >= 2 and "name" in tags:
+                    found = tags
+                break
             end = begin - 1
-        return frozenset()
+        for v in visited:
+            memo[v] = found
+        return found
 
     def has_label(self, start: int, tag: str) -> bool:
         """For numbers with no checksum: the label must stand in the same phrase (no comma between)."""
@@ -321,6 +340,15 @@ class _Analyser:
         """The nearest label's tag, else the tags of the table column the number sits in."""
         t = self.nearest_tag(start)
         return frozenset((t,)) if t else self.column_tags(start)
+
+    def id_context(self, start: int) -> frozenset[str]:
+        """As context(), and for a row under a text header line: 受理编号 without an ID column vetoes."""
+        tags = self.context(start)
+        if not tags:
+            head = self.header_line_tags(start)
+            if "negative" in head and "id" not in head:
+                return frozenset(("negative",))
+        return tags
 
     # ---- boundaries
     def clean_left(self, start: int) -> bool:
@@ -516,11 +544,14 @@ class _Analyser:
             return False
         if not valid_id18(d, self.today):
             # shaped like an ID but failing the check digit: not reported on its own, but in a
-            # roster row (name + number) it is an ID column with a typo, so keep it for rows
-            if d[:6] in regions() and valid_date(d[6:14], self.today) and self.nearest_tag(a) != "negative":
+            # roster row (name + number) it is an ID column with a typo, so keep it for rows.
+            # A date within five years of the document's date is an application or case serial
+            # (region + date + sequence, e.g. 受理号 330824202305120001), not a birth date.
+            if (d[:6] in regions() and valid_date(d[6:14], self.today)
+                    and int(d[6:10]) < self.ref_year - 5 and "negative" not in self.id_context(a)):
                 self.unchecked.append(Candidate("id18-unchecked", a, b, d, mask_id(d)))
             return False
-        tags = self.context(a)
+        tags = self.id_context(a)
         if "negative" in tags:
             return True            # claimed: a serial that happens to validate is not a card either
         if "uscc" in tags and valid_uscc(d):
@@ -669,7 +700,7 @@ class _Analyser:
             if k < 0:
                 continue
             pos = k + len(tok)
-            bare = re.sub(r"^(?:姓名|名字|户主|申请人|当事人)[:：]", "", tok)
+            bare = _NAME_LABEL.sub("", tok, 1)
             if is_name(bare):
                 names.append((k + len(tok) - len(bare), k + len(tok)))
         if not names:

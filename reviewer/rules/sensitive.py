@@ -1,4 +1,13 @@
-"""sensitive: listed words (gambling, porn, violence, drugs, fraud, vulgar), resistant to evasion."""
+"""sensitive: listed words (gambling, porn, violence, drugs, fraud, vulgar), resistant to evasion.
+
+Matching (notes §2.3-2.4): deny words and allow phrases sit in one ahocorasick_rs automaton over
+the folded, noise-stripped view of the text (textnorm). A hit whose span holds no noise character
+is an exact hit; one with noise inside (赌*博) is an evasion hit. This is the two-pass scheme
+(exact pass, then a noise-stripped pass reporting only what the first missed) in a single scan:
+every exact occurrence is also an occurrence in the stripped view, so nothing is reported twice.
+Rules of the lists: no single characters; ASCII words of three letters or more, on ASCII word
+boundaries (bet365 but not xbet3650); evasion only for all-Chinese words.
+"""
 from __future__ import annotations
 
 import functools
@@ -100,7 +109,13 @@ class SensitiveWord(Rule):
         "extra_dir": None,
         "categories": [],            # empty: all; else only these categories
         "max_gap": 3,                # noise characters allowed between two characters of a word
-        "enforcement_cues": [],
+        "enforcement_cues": [
+            "打击", "查处", "查获", "查封", "破获", "侦破", "捣毁", "抓获", "取缔", "整治", "治理", "清理",
+            "严禁", "禁止", "不得", "非法", "违法", "犯罪", "涉嫌", "案件", "立案", "判处", "处罚", "拘留",
+            "警方", "公安", "民警", "缉毒", "禁毒", "戒毒", "吸毒", "毒品", "防范", "警惕", "提醒", "谨防",
+            "举报", "揭露", "曝光", "专项行动", "扫黄打非", "诈骗", "骗局", "陷阱", "危害", "远离", "拒绝",
+            "识别", "宣传", "教育", "赌博",
+        ],
         "evasion": True,
     }
 

@@ -2,10 +2,12 @@
 
 All three rules read one Aho-Corasick pass over the folded text (textnorm: width, case,
 traditional → simplified), shared through the Normalized cache, so the family costs one scan.
-Candidates that could sit inside a longer correct word (原因该 ⊃ 因该) are checked on jieba word
-boundaries in a small window around the hit; jieba itself is never loaded (its dictionary load
-costs ~0.8 s): the words of the window are pulled from jieba's dict.txt with one regex scan per
-document and segmented with jieba's own max-probability route (see _Segmenter).
+Short confusion candidates, which could sit inside a longer correct word (原因该 ⊃ 因该), are
+checked on jieba word boundaries in a small window around the hit; when jieba glues the wrong
+form to a neighbour (工作部暑 = 工作部/暑) the corrected window must be far more probable under
+jieba's unigram model. jieba itself is never loaded (its dictionary load costs ~0.8 s): the words
+a window can contain are pulled from jieba's dict.txt with one regex scan per document (a few ms,
+only for documents with a candidate) and segmented with jieba's own route (see _Segmenter).
 """
 from __future__ import annotations
 
@@ -30,6 +32,9 @@ _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 # jieba's re_han_default: the runs it segments (everything else splits sentences)
 _HAN_RUN = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")
 _WINDOW = 10
+# log-probability gain a correction must bring when the wrong form is not on word boundaries
+# (工作部暑 → 工作部署 gains ~10; 原因该 → 原应该 loses)
+_MARGIN = math.log(1000)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -68,8 +73,8 @@ class _Segmenter:
         cls = "".join(re.escape(c) for c in sorted(chars))
         return {w: int(f) for w, f in re.findall(f"\n([{cls}]+) (\\d+)", self._data)}
 
-    def boundaries(self, window: str, freq: dict[str, int]) -> set[int]:
-        """Token boundaries of `window` as jieba segments it (HMM off)."""
+    def route(self, window: str, freq: dict[str, int]) -> tuple[float, set[int]]:
+        """(log probability of jieba's best route, its token boundaries) for `window` (HMM off)."""
         n = len(window)
         maxlen = max((len(w) for w in freq), default=1)
         route: list[tuple[float, int]] = [(0.0, 0)] * (n + 1)
@@ -87,26 +92,41 @@ class _Segmenter:
         while i < n:
             i = route[i][1] + 1
             cuts.add(i)
-        return cuts
+        return (route[0][0] if n else 0.0), cuts
 
-    def aligned(self, folded: str, spans: list[tuple[int, int]]) -> list[bool]:
-        """For each span [s, e) of `folded`: do both ends fall on jieba word boundaries?"""
+    def boundaries(self, window: str, freq: dict[str, int]) -> set[int]:
+        return self.route(window, freq)[1]
+
+    def confirm(self, folded: str, spans: list[tuple[int, int, str]]) -> list[bool]:
+        """For each span [s, e) of `folded` with its correction: is it a typo standing as a word?
+
+        Yes when both ends fall on jieba word boundaries (我们因该 = 我们/因/该). When they do not,
+        the wrong form may be part of a longer correct word (原因该 = 原因/该) or jieba may have
+        glued it to a neighbour (工作部暑 = 工作部/暑): the corrected window is segmented too, and
+        the hit stands only if the correction makes the window far more probable (工作/部署).
+        """
         self._load()
         if not self.available:
             return [True] * len(spans)
         windows = []
-        for s, e in spans:
+        for s, e, _ in spans:
             lo, hi = s, e
             while lo > 0 and s - lo < _WINDOW and _HAN_RUN.match(folded, lo - 1, lo):
                 lo -= 1
             while hi < len(folded) and hi - e < _WINDOW and _HAN_RUN.match(folded, hi, hi + 1):
                 hi += 1
             windows.append((lo, hi))
-        freq = self.words_for({c for lo, hi in windows for c in folded[lo:hi]})
+        chars = {c for lo, hi in windows for c in folded[lo:hi]} | {c for *_, r in spans for c in r}
+        freq = self.words_for(chars)
         out = []
-        for (s, e), (lo, hi) in zip(spans, windows):
-            cuts = self.boundaries(folded[lo:hi], freq)
-            out.append(s - lo in cuts and e - lo in cuts)
+        for (s, e, right), (lo, hi) in zip(spans, windows):
+            window = folded[lo:hi]
+            score, cuts = self.route(window, freq)
+            if s - lo in cuts and e - lo in cuts:
+                out.append(True)
+                continue
+            fixed = window[:s - lo] + right + window[e - lo:]
+            out.append(self.route(fixed, freq)[0] - score >= _MARGIN)
         return out
 
 
@@ -296,7 +316,7 @@ def respell(source_span: str, folded_span: str, target: str) -> str:
     if len(source_span) == len(folded_span) == len(target):
         out = []
         for s, f, t in zip(source_span, folded_span, target):
-            if f == t:
+            if f == t or not (is_han(f) or is_han(t)):      # kept, or punctuation the text chose
                 out.append(s)
             else:
                 out.append(_s2t().convert(t) if traditional else t)
@@ -342,7 +362,8 @@ class Confusion(_TypoRule):
             kept.append((a, b, c))
             reach = b
         short = [i for i, (a, b, c) in enumerate(kept) if b - a <= 3]
-        ok = dict(zip(short, _SEGMENTER.aligned(folded, [kept[i][:2] for i in short]))) if short else {}
+        ok = dict(zip(short, _SEGMENTER.confirm(folded, [(kept[i][0], kept[i][1], kept[i][2].right)
+                                                          for i in short]))) if short else {}
         for i, (a, b, c) in enumerate(kept):
             if not ok.get(i, True):
                 continue
@@ -406,6 +427,8 @@ class OfficialExpression(_TypoRule):
             sa, sb = nz.source_span(s, e)
             suggestion = respell(doc.text[sa:sb], span, x.folded)
             severity = "critical" if listed or x.han >= self.settings["long_expression"] else "major"
+            if self.level != type(self).severity:         # an agency's setting wins over the grading
+                severity = self.level
             yield self.finding(doc, sa, sb, suggestion=suggestion, severity=severity,
                                message=f"规范表述“{x.text}”写错：“{doc.text[sa:sb]}”")
 
@@ -436,7 +459,7 @@ class OfficialExpression(_TypoRule):
 # a name inside a historical statement stays: 原国土资源部, 2017年国土资源部, 更名为, 组建 …
 _HISTORY_CUES = re.compile(r"更名|改名|改为|组建|不再保留|整合|划入|并入|合并|撤销|撤并|挂牌|机构改革|前身|原称|旧称|曾用名|时任|曾任")
 _FORMER = re.compile(r"(?:^|[^\u4e00-\u9fff]|[的和与及、由将为是即局委厅部办府])原(?:[\u4e00-\u9fff]{0,9})$")
-_CURRENTLY = re.compile(r"^\s*[（(，,]\s*现")
+_CURRENTLY = re.compile(r"\s*[（(，,]\s*现")        # used with .match(text, pos): anchored there
 # the last character of a name and the next one may form a word: then the name is not there
 _TAIL_WORDS = {"部": "门署分位件落队类", "局": "面部势限", "委": "员托屈婉", "厅": "堂", "所": "有以在谓"}
 # a local abbreviation inside another agency's name: 煤矿安监局 is the national mine-safety service

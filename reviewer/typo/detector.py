@@ -39,15 +39,17 @@ class Suspect:
     right: str            # the same word corrected
     tier: int             # 0 known pair, 1 same sound, 2 similar shape, 3 same sound other tone
     delta: float          # log10 gain of the model for the correction
+    gain: float = 0.0     # delta less the tier's margin: how sure
 
 
 @dataclass
 class Settings:
     # margins in log10 units per tier; tuned by scripts/tune_typo.py on injected corpus typos
-    margin: tuple = (1.0, 2.5, 2.0, 4.0)
+    margin: tuple = (1.0, 4.0, 2.5, 4.5)
     min_word_bucket: int = 10      # a candidate word needs round(2 ln f) >= this (f >= ~150)
     cover_bucket: int = 6          # a known word of bucket >= this covers its characters
     context: int = 3               # characters either side scored by the model
+    bare_surname: bool = True      # skip after a surname character that belongs to no word
     word_margin: float = 9.0       # ln gain of the best word segmentation (general-domain lexicon)
 
 
@@ -108,12 +110,20 @@ class Detector:
                         covered[j:j + L] = b"\x01" * L
             if covered.count(0) == 0:
                 continue
-            for i in range(n):
-                if covered[i] or (mask is not None and mask[base + i]):
+            # one finding per suspect region (a maximal run of uncovered characters): a typo
+            # uncovers its neighbours too, and two typos side by side are rare
+            region: Suspect | None = None
+            for i in range(n + 1):
+                if i == n or covered[i]:
+                    if region is not None:
+                        out.append(region)
+                        region = None
+                    continue
+                if mask is not None and mask[base + i]:
                     continue
                 found = self._check(text, s, base, i, covered)
-                if found is not None:
-                    out.append(found)
+                if found is not None and (region is None or found.gain > region.gain):
+                    region = found
         return out
 
     def options(self, text: str, s: str, base: int, i: int, covered: bytearray):
@@ -124,20 +134,27 @@ class Detector:
         lex = self.res.lex
         min_b = self.s.min_word_bucket
         n = len(s)
+        # windows of 2-4 characters around i whose other characters are all uncovered: the
+        # corrected word must lie inside the suspect region (taking a character from a correct
+        # neighbouring word, 干预其 -> 预期, is a segmentation slip, not a typo)
+        lo = i
+        while lo > 0 and i - lo < 3 and not covered[lo - 1]:
+            lo -= 1
+        hi = i + 1
+        while hi < n and hi - i < 4 and not covered[hi]:
+            hi += 1
+        windows = [(s[j:i], s[i + 1:j + L], j, L) for L in (4, 3, 2)
+                   for j in range(max(lo, i - L + 1), min(i, hi - L) + 1)]
+        if not windows or self._is_name(s, i, covered):
+            return
         for c, tier in table:
-            # the best known word the candidate forms with its neighbours (2-4 characters)
+            # the best known word the candidate forms with its neighbours (longest, then commonest)
             wb = None
-            for L in (2, 3, 4):
-                for j in range(max(0, i - L + 1), min(i, n - L) + 1):
-                    # the corrected word must lie inside the suspect region: taking a character
-                    # from a correct neighbouring word (干预其 -> 预期) is a segmentation slip
-                    if any(covered[j:j + L]):
-                        continue
-                    w = s[j:i] + c + s[i + 1:j + L]
-                    b = lex.get(w)
-                    if b is not None and b >= min_b and (wb is None or L > wb[2] - wb[1] or b > wb[0]):
-                        wb = (b, j, j + L)
-            if wb is None or self._is_name(s, i, wb):
+            for pre, suf, j, L in windows:
+                b = lex.get(pre + c + suf)
+                if b is not None and b >= min_b and (wb is None or (L == wb[2] - wb[1] and b > wb[0])):
+                    wb = (b, j, j + L)
+            if wb is None:
                 continue
             yield c, tier, self._delta(text, base + i, c), self._word_delta(s, i, c), wb
 
@@ -151,15 +168,18 @@ class Detector:
                 best = (gain, c, tier, delta, wb)
         if best is None:
             return None
-        _, c, tier, delta, (_, j, k) = best
+        gain, c, tier, delta, (_, j, k) = best
         wrong = s[j:k]
         right = s[j:i] + c + s[i + 1:k]
-        return Suspect(base + j, base + k, base + i, wrong, right, tier, delta)
+        return Suspect(base + j, base + k, base + i, wrong, right, tier, delta, gain)
 
-    def _is_name(self, s: str, i: int, wb) -> bool:
-        # a surname right before the suspect, or a title cue before a surname: likely a person's name
+    def _is_name(self, s: str, i: int, covered: bytearray) -> bool:
+        # a surname that belongs to no word right before the suspect (陶国生), or after a title
+        # (书记王…): most likely a person's name no list has
         for k in (i - 1, i - 2):
             if k >= 0 and s[k] in SURNAMES:
+                if self.s.bare_surname and not covered[k]:
+                    return True
                 before = s[max(0, k - 3):k]
                 if k == 0 or any(before.endswith(cue) for cue in NAME_CUES):
                     return True

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, jsonify, request
 
 from ..store import ingest, review
-from . import db, drafts
+from . import cache, db, drafts
 from .auth import token_required
 from .errors import ApiError
 from .openapi import build_spec, error_responses, operation
@@ -60,6 +60,7 @@ def submissions():
     inc = drafts.read_incoming()
     item = drafts.submit(s, g.user, inc)
     s.commit()
+    cache.changed()
     return jsonify({"id": item.id, "status": item.status, "document_id": item.document_id,
                     "version": item.document_version.number, "item_version": item.version,
                     "findings": [f.to_dict() for f in item.findings]}), 201
@@ -145,12 +146,14 @@ def decision(item_id: int):
         result = review.bulk_decide(s, g.user, action, finding_ids=ids, comment=body.get("comment"),
                                     whitelist=bool(body.get("whitelist")))
         s.commit()
+        cache.changed()
         out = _item_json(review.get_item(s, g.user, item_id))
         out["bulk"] = result.to_dict()
         return jsonify(out)
     it = review.decide(s, g.user, item_id, action, body.get("finding"), body.get("comment"),
                        whitelist=bool(body.get("whitelist")), expected_version=body.get("version"))
     s.commit()
+    cache.changed()
     return jsonify(_item_json(it))
 
 

@@ -3,18 +3,21 @@ from __future__ import annotations
 
 import functools
 import logging
+from datetime import timedelta
 from urllib.parse import urlsplit
 
+from sqlalchemy import inspect
 from flask import (Blueprint, current_app, flash, g, redirect, render_template, request, session,
                    url_for)
 
 from ..store import accounts
-from ..store.models import User
+from ..store.models import ApiToken, User
 from . import db
 from .errors import ApiError
 
 log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__)
+TOKEN_TOUCH = timedelta(minutes=5)
 
 
 def _throttle():
@@ -37,9 +40,16 @@ def load_token_user() -> User | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    user = accounts.user_for_token(db.session(), token.strip())
+    s = db.session()
+    user = accounts.user_for_token(s, token.strip())
     if user is not None:
-        db.session().commit()      # last_used_at
+        # last_used_at: written at most every few minutes, not on every read (a write per API call
+        # would serialise the API on that row); a request that commits anyway carries it along
+        for obj in list(s.dirty):
+            if isinstance(obj, ApiToken):
+                old = inspect(obj).attrs.last_used_at.history.deleted
+                if not old or old[0] is None or obj.last_used_at - old[0] > TOKEN_TOUCH:
+                    s.commit()
     return user
 
 

@@ -14,7 +14,7 @@ from ..masking import mask_all
 from ..store import review
 from ..store.errors import StoreError
 from ..store.models import Agency, Item, Sweep
-from . import chart, db, drafts, render
+from . import cache, chart, db, drafts, render
 from .auth import login_required
 from .filters import ITEM_STATUS_LABELS
 
@@ -57,10 +57,14 @@ def queue():
     except ValueError:
         page = 1
     try:
-        result = review.list_items(s, g.user, status=f["status"] or None, category=f["category"] or None,
-                                   severity=f["severity"] or None, agency=f["agency"] or None,
-                                   site=f["site"] or None, date_from=f["date_from"] or None,
-                                   date_to=f["date_to"] or None, page=page, per_page=PER_PAGE)
+        kw = dict(status=f["status"] or None, category=f["category"] or None, severity=f["severity"] or None,
+                  agency=f["agency"] or None, site=f["site"] or None, date_from=f["date_from"] or None,
+                  date_to=f["date_to"] or None)
+        result = review.list_items(s, g.user, page=page, per_page=PER_PAGE, with_facets=False, **kw)
+        scope = "admin" if g.user.is_admin else g.user.agency_id
+        facets = cache.counts_cache().get(
+            ("facets", scope, tuple(sorted(kw.items()))),
+            lambda: review.list_items(s, g.user, page=1, per_page=1, with_facets=True, **kw).facets)
     except StoreError as e:
         flash(e.message, "error")
         return redirect(url_for("ui.queue"))
@@ -94,14 +98,14 @@ def queue():
                     ("category", "待处理问题（按类别）", lambda v: CATEGORY_LABELS.get(v, v))]
     if g.user.is_admin:
         facet_groups.append(("agency", "单位", lambda v: v))
-    counts = dict(result.facets)
+    counts = dict(facets)
     counts["severity"] = {k: counts.get("severity", {})[k] for k in SEVERITIES if k in counts.get("severity", {})}
     counts["category"] = {k: counts.get("category", {})[k] for k in CATEGORIES if k in counts.get("category", {})}
     agencies = list(s.scalars(select(Agency).order_by(Agency.name))) if g.user.is_admin else []
     sq = select(Item.site).where(Item.site.is_not(None)).distinct().order_by(Item.site).limit(200)
     if not g.user.is_admin:
         sq = sq.where(Item.agency_id == g.user.agency_id)
-    sites = [x for x in s.scalars(sq)]
+    sites = cache.counts_cache().get(("sites", scope), lambda: list(s.scalars(sq)))
     pages = max(1, (result.total + result.per_page - 1) // result.per_page)
     return render_template("queue.html", items=rows, total=result.total, page=result.page, pages=pages, f=f,
                            counts=counts, facet_groups=facet_groups, filter_url=filter_url, page_url=page_url,
@@ -156,6 +160,7 @@ def decide(item_id: int):
         review.decide(s, g.user, item_id, action, form.get("finding") or None, form.get("comment"),
                       whitelist=whitelist, expected_version=form.get("version") or None)
         s.commit()
+        cache.changed()
     except StoreError as e:
         return _decision_failed(item_id, e)
     done = {"approve": "已通过（签发）", "reject": "已退回", "confirm": "已确认该问题",
@@ -184,6 +189,7 @@ def bulk(item_id: int):
         result = review.bulk_decide(s, g.user, action, finding_ids=[i for i in ids if i in mine],
                                     comment=request.form.get("comment"))
         s.commit()
+        cache.changed()
     except StoreError as e:
         return _decision_failed(item_id, e)
     label = "确认" if action == "confirm" else "排除"
@@ -234,6 +240,7 @@ def submit():
             return render_template("submit.html", **ctx)
         item = drafts.submit(s, g.user, inc)
         s.commit()
+        cache.changed()
     except ExtractError as e:
         s.rollback()
         flash(str(e), "error")

@@ -198,3 +198,14 @@ def test_footnotes_are_read():
                              b'2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>')
     doc = extract(_zip(members), "a.docx")
     assert doc.part_at(doc.text.index("脚注：数据来源于统计局")) == "footnote"
+
+
+def test_damaged_secondary_part_salvages_the_body():
+    src = zipfile.ZipFile(io.BytesIO(make_docx()))
+    members = {n: src.read(n) for n in src.namelist()}
+    members["word/styles.xml"] = members["word/styles.xml"][:200]          # truncated XML
+    doc = extract(_zip(members), "a.docx")
+    assert "110101199003071234" in doc.text                             # the table is still read
+    assert doc.part_at(doc.text.index("详见")) == "paragraph 3"
+    assert doc.problems and "损坏" in doc.problems[0]
+    assert "http://www.gov.cn/" in [link.href for link in doc.links]

@@ -374,3 +374,13 @@ def test_xlsx_roster_through_the_extractor():
     assert [f.rule for f in found] == ["privacy.personal-list"] * 3
     assert [f.part for f in found] == ["名单!A3", "名单!A4", "名单!A5"]
     assert found[2].suggestion == "3\t王*\t330824******123"
+
+
+def test_mask_all_keeps_the_length():
+    text = ("张三 110105 19491231 002X 电话 +86 138-1234-5678 卡 6222 0260 3470 4049 611 "
+            "１３９１２３４５６７８ 旧号330824900101123 护照E12345678")
+    masked = mask_all(text)
+    assert len(masked) == len(text)
+    assert "110105 ******** 002X" in masked and "+86 138-****-5678" in masked
+    assert "6222 **** **** ***9 611" in masked and "139****5678" in masked
+    assert "330824******123" in masked and "E1234****" in masked
