@@ -141,6 +141,20 @@ class Item(Base):
     # kept up to date so the queue sorts on an index
     severity_rank: Mapped[int] = mapped_column(Integer, default=-1)
     open_count: Mapped[int] = mapped_column(Integer, default=0)        # open + confirmed findings
+    # open + confirmed findings per severity and per category, kept by review.refresh_item: the
+    # queue filters and counts on these columns instead of joining 100,000s of findings
+    n_critical: Mapped[int] = mapped_column(Integer, default=0)
+    n_major: Mapped[int] = mapped_column(Integer, default=0)
+    n_minor: Mapped[int] = mapped_column(Integer, default=0)
+    n_info: Mapped[int] = mapped_column(Integer, default=0)
+    n_link: Mapped[int] = mapped_column(Integer, default=0)
+    n_typo: Mapped[int] = mapped_column(Integer, default=0)
+    n_sensitive: Mapped[int] = mapped_column(Integer, default=0)
+    n_privacy: Mapped[int] = mapped_column(Integer, default=0)
+    n_secrecy: Mapped[int] = mapped_column(Integer, default=0)
+    n_tampering: Mapped[int] = mapped_column(Integer, default=0)
+    n_format: Mapped[int] = mapped_column(Integer, default=0)
+    n_site: Mapped[int] = mapped_column(Integer, default=0)
     superseded_by_id: Mapped[int | None] = mapped_column(Integer)      # a newer version's item
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -164,6 +178,18 @@ class Item(Base):
     @property
     def text(self) -> str:
         return self.document_version.text
+
+    def count_of(self, key: str) -> int:
+        """Open + confirmed findings of a severity or category ("critical", "privacy" ...)."""
+        return getattr(self, "n_" + key)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Open + confirmed findings per severity (only non-zero ones) and their total."""
+        from ..finding import SEVERITIES
+        out = {s: getattr(self, "n_" + s) for s in SEVERITIES if getattr(self, "n_" + s)}
+        out["total"] = self.open_count
+        return out
 
 
 class Finding(Base):

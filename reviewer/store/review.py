@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Callable, Iterable, Sequence
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -85,12 +85,55 @@ def _rank(severity: str) -> int:
     return SEVERITY_RANK.get(severity, 0)
 
 
+COUNT_KEYS = SEVERITIES + CATEGORIES       # Item.n_<key> columns
+
+
+def _counters(rows: Iterable[tuple[str, str, int]]) -> dict:
+    """Item column values from (severity, category, n) of its open/confirmed findings."""
+    values = {"n_" + k: 0 for k in COUNT_KEYS}
+    for sev, cat, n in rows:
+        if sev in SEVERITIES:
+            values["n_" + sev] += n
+        if cat in CATEGORIES:
+            values["n_" + cat] += n
+    values["open_count"] = sum(values["n_" + s] for s in SEVERITIES)
+    values["severity_rank"] = max((_rank(s) for s in SEVERITIES if values["n_" + s]), default=-1)
+    return values
+
+
 def refresh_item(item: Item) -> None:
     """Recompute the queue's sort key and counters from the item's findings (bumps `version`)."""
-    active = [f for f in item.findings if f.status in ACTIVE_FINDING_STATES]
-    item.severity_rank = max((f.severity_rank for f in active), default=-1)
-    item.open_count = len(active)
+    values = _counters((f.severity, f.category, 1) for f in item.findings if f.status in ACTIVE_FINDING_STATES)
+    for k, v in values.items():
+        setattr(item, k, v)
     item.updated_at = utcnow()
+
+
+def recount_items(session: Session, item_ids: Sequence[int] | None = None) -> int:
+    """Recompute the counters of these items (all when None) from their findings, for loaders
+    that insert findings in bulk without going through submit_draft/ingest_sweep_page. Does not
+    bump `version`. Returns the number of items updated."""
+    from sqlalchemy import update
+    q = select(Item.id)
+    if item_ids is not None:
+        q = q.where(Item.id.in_(list(item_ids)))
+    ids = list(session.scalars(q))
+    updated = 0
+    for i in range(0, len(ids), 1000):
+        chunk = ids[i:i + 1000]
+        rows: dict[int, list] = {k: [] for k in chunk}
+        for item_id, sev, cat, n in session.execute(
+                select(Finding.item_id, Finding.severity, Finding.category, func.count())
+                .where(Finding.item_id.in_(chunk), Finding.status.in_(ACTIVE_FINDING_STATES))
+                .group_by(Finding.item_id, Finding.severity, Finding.category)):
+            rows[item_id].append((sev, cat, n))
+        params = [{"_id": k, **_counters(v)} for k, v in rows.items()]
+        from sqlalchemy import bindparam
+        stmt = (update(Item.__table__).where(Item.__table__.c.id == bindparam("_id"))
+                .values({c: bindparam(c) for c in params[0] if c != "_id"}))
+        session.execute(stmt, params)
+        updated += len(params)
+    return updated
 
 
 def whitelist_keys(session: Session, agency_id: int) -> set[tuple[str, str]]:
@@ -290,7 +333,9 @@ class ItemPage:
     page: int
     per_page: int
     counts: dict[int, dict]                       # item id -> {"critical": n, ..., "total": n} (active)
-    facets: dict[str, dict] = field(default_factory=dict)   # status/category/severity/agency -> {value: n}
+    # "status" and "agency": items per value; "severity" and "category": items having an
+    # open/confirmed finding of that value (what the matching filter would list)
+    facets: dict[str, dict] = field(default_factory=dict)
 
     def item_dict(self, item: Item) -> dict:
         return item_summary(item, self.counts.get(item.id))
@@ -350,7 +395,8 @@ def list_items(session: Session, user: User, status: str | None = None, category
     raises Forbidden), site (host), date_from/date_to (date or 'YYYY-MM-DD', on submission
     time, both inclusive). Superseded items (an older version) are left out unless asked.
     `counts` gives each listed item's open/confirmed findings per severity; `facets` counts
-    items per status and agency, and open/confirmed findings per category and severity."""
+    items per status and agency, and per severity and category the items the matching filter
+    would list."""
     _require_active(user)
     if status not in (None, "") and status not in ITEM_STATES:
         raise Invalid(f"状态必须是 {' / '.join(ITEM_STATES)} 之一")
@@ -376,37 +422,28 @@ def list_items(session: Session, user: User, status: str | None = None, category
     conds = list(base)
     if status:
         conds.append(Item.status == status)
-    fconds = [Finding.item_id == Item.id, Finding.status.in_(ACTIVE_FINDING_STATES)]
     if category:
-        fconds.append(Finding.category == category)
+        conds.append(getattr(Item, "n_" + category) > 0)
     if severity:
-        fconds.append(Finding.severity == severity)
-    if category or severity:
-        conds.append(exists().where(*fconds))
+        conds.append(getattr(Item, "n_" + severity) > 0)
 
     total = session.scalar(select(func.count(Item.id)).where(*conds)) or 0
     items = list(session.scalars(
         select(Item).where(*conds).order_by(Item.severity_rank.desc(), Item.created_at, Item.id)
         .offset((page - 1) * per_page).limit(per_page)))
-    counts: dict[int, dict] = {i.id: {"total": 0} for i in items}
-    if items:
-        for item_id, sev, n in session.execute(
-                select(Finding.item_id, Finding.severity, func.count())
-                .where(Finding.item_id.in_([i.id for i in items]), Finding.status.in_(ACTIVE_FINDING_STATES))
-                .group_by(Finding.item_id, Finding.severity)):
-            counts[item_id][sev] = n
-            counts[item_id]["total"] += n
+    counts = {i.id: i.counts for i in items}
     facets: dict[str, dict] = {}
     if with_facets:
         facets["status"] = {s: n for s, n in session.execute(
             select(Item.status, func.count()).where(*base).group_by(Item.status))}
-        fbase = [Finding.item_id == Item.id, Finding.status.in_(ACTIVE_FINDING_STATES), *base]
-        if status:
-            fbase.append(Item.status == status)
-        for name, col in (("category", Finding.category), ("severity", Finding.severity)):
-            facets[name] = {v: n for v, n in session.execute(
-                select(col, func.count()).select_from(Finding).join(Item, Finding.item_id == Item.id)
-                .where(*fbase[1:]).group_by(col))}
+        # items having open/confirmed findings of each severity and category, under the
+        # status filter: one pass over the items in scope, no join with findings
+        fbase = base + ([Item.status == status] if status else [])
+        cols = [func.coalesce(func.sum(case((getattr(Item, "n_" + k) > 0, 1), else_=0)), 0) for k in COUNT_KEYS]
+        row = session.execute(select(*cols).where(*fbase)).one()
+        by_key = dict(zip(COUNT_KEYS, row))
+        facets["severity"] = {k: int(by_key[k]) for k in SEVERITIES if by_key[k]}
+        facets["category"] = {k: int(by_key[k]) for k in CATEGORIES if by_key[k]}
         if user.is_admin:
             facets["agency"] = {name: n for name, n in session.execute(
                 select(Agency.name, func.count(Item.id)).join(Item, Item.agency_id == Agency.id)
@@ -661,15 +698,14 @@ def dashboard(session: Session, user: User, agency: int | str | None = None, tre
     _require_active(user)
     ag = resolve_agency(session, agency)
     scope = _scope(user, ag)
-    base = [Finding.status.in_(ACTIVE_FINDING_STATES), Item.superseded_by_id.is_(None), *scope]
-
-    def grouped(col):
-        return {k: n for k, n in session.execute(
-            select(col, func.count()).select_from(Finding).join(Item, Finding.item_id == Item.id)
-            .where(*base).group_by(col))}
-    by_agency = {name: n for name, n in session.execute(
-        select(Agency.name, func.count()).select_from(Finding).join(Item, Finding.item_id == Item.id)
-        .join(Agency, Agency.id == Item.agency_id).where(*base).group_by(Agency.name))}
+    base = [Item.superseded_by_id.is_(None), *scope]
+    # sums of the per-item counters: no scan of the findings table
+    row = session.execute(select(*[func.coalesce(func.sum(getattr(Item, "n_" + k)), 0) for k in COUNT_KEYS])
+                          .where(*base)).one()
+    totals = {k: int(v) for k, v in zip(COUNT_KEYS, row) if v}
+    by_agency = {name: int(n) for name, n in session.execute(
+        select(Agency.name, func.sum(Item.open_count)).join(Item, Item.agency_id == Agency.id)
+        .where(*base, Item.open_count > 0).group_by(Agency.name))}
     sq = select(Sweep).where(Sweep.status == "finished").order_by(Sweep.finished_at.desc()).limit(trend_limit)
     if ag is not None:
         sq = sq.where(Sweep.agency_id == ag.id)
@@ -679,7 +715,8 @@ def dashboard(session: Session, user: User, agency: int | str | None = None, tre
     pending = session.scalar(select(func.count(Item.id)).where(
         Item.status == "pending", Item.superseded_by_id.is_(None), *scope)) or 0
     return {
-        "by_category": grouped(Finding.category), "by_severity": grouped(Finding.severity), "by_agency": by_agency,
+        "by_category": {k: totals[k] for k in CATEGORIES if k in totals},
+        "by_severity": {k: totals[k] for k in SEVERITIES if k in totals}, "by_agency": by_agency,
         "pending_items": pending,
         "trend": [{"sweep_id": s.id, "url": s.url, "site": s.site,
                    "finished_at": s.finished_at.isoformat() if s.finished_at else None,

@@ -45,9 +45,9 @@ class Suspect:
 @dataclass
 class Settings:
     # margins in log10 units per tier; tuned by scripts/tune_typo.py on injected corpus typos
-    margin: tuple = (1.0, 4.0, 2.5, 4.5)
-    min_word_bucket: int = 10      # a candidate word needs round(2 ln f) >= this (f >= ~150)
-    cover_bucket: int = 6          # a known word of bucket >= this covers its characters
+    margin: tuple = (1.0, 4.0, 2.0, 4.5)
+    min_word_bucket: int = 12      # a candidate word needs round(2 ln f) >= this (f >= ~150)
+    cover_bucket: int = 2          # a known word of bucket >= this covers its characters
     context: int = 3               # characters either side scored by the model
     bare_surname: bool = True      # skip after a surname character that belongs to no word
     word_margin: float = 9.0       # ln gain of the best word segmentation (general-domain lexicon)
