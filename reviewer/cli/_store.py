@@ -18,6 +18,7 @@ class CliError(Exception):
 def transaction():
     """Yield a Session on the configured database; commit on success. Errors become CliError."""
     from ..config import ConfigError
+    from ..masking import mask_all
     from ..store.db import is_schema_missing, open_store
     from ..store.errors import StoreError
     try:
@@ -35,7 +36,8 @@ def transaction():
         session.rollback()
         if is_schema_missing(e):
             raise CliError("数据库尚未初始化，请先运行 `reviewer db upgrade`") from None
-        raise CliError(f"数据库错误：{str(getattr(e, 'orig', e)).splitlines()[0]}") from None
+        # first line only, masked: a driver's message can quote the values it choked on
+        raise CliError(f"数据库错误：{mask_all(str(getattr(e, 'orig', e)).splitlines()[0])}") from None
     finally:
         session.close()
         engine.dispose()

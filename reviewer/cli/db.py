@@ -1,8 +1,6 @@
 """`reviewer db upgrade`: create or migrate the database schema (SQLite file or PostgreSQL)."""
 from __future__ import annotations
 
-import sys
-
 from ._store import CliError, run_guarded
 
 
@@ -19,6 +17,7 @@ def run(args) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from ..config import ConfigError, load_settings
+    from ..masking import mask_all
     from ..store.db import current_revision, make_engine, safe_url, upgrade
     try:
         settings = load_settings()
@@ -30,7 +29,7 @@ def run(args) -> int:
         rev = current_revision(engine)
     except SQLAlchemyError as e:
         raise CliError(f"无法升级数据库 {safe_url(settings.database_url)}："
-                       f"{str(getattr(e, 'orig', e)).splitlines()[0]}") from None
+                       f"{mask_all(str(getattr(e, 'orig', e)).splitlines()[0])}") from None
     finally:
         engine.dispose()
     print(f"数据库已是最新版本（{rev}）：{safe_url(settings.database_url)}")

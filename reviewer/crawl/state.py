@@ -14,10 +14,14 @@ from pathlib import Path
 from ..finding import Finding
 from ..links.classify import OK, LinkResult
 
+SCHEMA_VERSION = "2"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS pages (
     url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, hash TEXT, kind TEXT, title TEXT,
-    encoding TEXT, findings TEXT, links TEXT, ids TEXT, column_info TEXT, fetched_at REAL);
+    encoding TEXT, findings TEXT, links TEXT, ids TEXT, column_info TEXT, fetched_at REAL,
+    sweep INTEGER, changed INTEGER, status INTEGER, verdict TEXT);
+CREATE INDEX IF NOT EXISTS pages_sweep ON pages(sweep);
+CREATE TABLE IF NOT EXISTS redirects (url TEXT PRIMARY KEY, final TEXT);
 CREATE TABLE IF NOT EXISTS links (
     url TEXT PRIMARY KEY, verdict TEXT, status INTEGER, detail TEXT, final_url TEXT, checked_at REAL);
 CREATE TABLE IF NOT EXISTS frontier (
@@ -44,11 +48,23 @@ class SweepState:
         self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
+        if self._version() not in (None, SCHEMA_VERSION):
+            # state from an older layout: it is only a cache, start it afresh
+            self.db.executescript("DROP TABLE IF EXISTS pages; DROP TABLE IF EXISTS links; "
+                                  "DROP TABLE IF EXISTS frontier; DROP TABLE IF EXISTS redirects; DROP TABLE IF EXISTS meta;")
         self.db.executescript(SCHEMA)
+        self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('schema', ?)", (SCHEMA_VERSION,))
         self._pending = 0
         self._last_commit = time.monotonic()
         self._seq = 0
         self.db.execute("BEGIN")
+
+    def _version(self) -> str | None:
+        try:
+            row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        except sqlite3.OperationalError:
+            return None
+        return row[0] if row else "1"
 
     # -- batching -------------------------------------------------------------------------------
     def _touch(self) -> None:
@@ -89,15 +105,51 @@ class SweepState:
         return dict(zip(keys, row))
 
     def page_put(self, url: str, *, etag, last_modified, hash, kind, title, encoding,
-                 findings: list[Finding], links: list, ids, column_info) -> None:
+                 findings: list[Finding], links: list, ids, column_info, sweep: int = 0, changed: bool = True,
+                 status: int | None = None, verdict: str = OK) -> None:
         self.db.execute(
-            "INSERT OR REPLACE INTO pages VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO pages VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (url, etag, last_modified, hash, kind, title, encoding,
              json.dumps([f.to_dict() for f in findings], ensure_ascii=False),
              json.dumps(links, ensure_ascii=False, separators=(",", ":")),
              json.dumps(sorted(ids), ensure_ascii=False) if ids is not None else None,
-             json.dumps(column_info, ensure_ascii=False) if column_info else None, time.time()))
+             json.dumps(column_info, ensure_ascii=False) if column_info else None, time.time(),
+             sweep, int(changed), status, verdict))
         self._touch()
+
+    def page_raw_put(self, url: str, raw: tuple) -> None:
+        """Re-store an unchanged page's row as it was, stamped with this sweep (no JSON round trip)."""
+        self.db.execute("INSERT OR REPLACE INTO pages VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (url, *raw))
+        self._touch()
+
+    def page_row(self, url: str) -> tuple | None:
+        return self.db.execute(
+            "SELECT etag, last_modified, hash, kind, title, encoding, findings, links, ids, column_info, fetched_at, "
+            "sweep, changed, status, verdict FROM pages WHERE url=?", (url,)).fetchone()
+
+    def sweep_pages(self, sweep: int, batch: int = 200):
+        """Rows of the pages visited in sweep `sweep`, in visiting order, read in batches."""
+        last = 0
+        while True:
+            self.commit()
+            rows = self.db.execute(
+                "SELECT rowid, url, kind, title, findings, links, ids, column_info, changed, status FROM pages "
+                "WHERE sweep=? AND rowid>? ORDER BY rowid LIMIT ?", (sweep, last, batch)).fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield [r[1:] for r in rows]
+
+    def sweep_verdicts(self, sweep: int):
+        return self.db.execute("SELECT url, verdict, status FROM pages WHERE sweep=?", (sweep,)).fetchall()
+
+    def redirect_put(self, url: str, final: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO redirects VALUES(?, ?)", (url, final))
+        self._touch()
+
+    def redirect_get(self, url: str) -> str | None:
+        row = self.db.execute("SELECT final FROM redirects WHERE url=?", (url,)).fetchone()
+        return row[0] if row else None
 
     @staticmethod
     def findings_of(row: dict) -> list[Finding]:

@@ -111,12 +111,14 @@ class SweepSummary:
 
 
 class _Fetched:
-    __slots__ = ("status", "url", "kind", "body", "ctype", "etag", "last_modified", "error", "elapsed")
+    __slots__ = ("status", "url", "kind", "body", "ctype", "etag", "last_modified", "error", "elapsed", "retry",
+                 "wait")
 
     def __init__(self, status=None, url="", kind="page", body=None, ctype="", etag=None, last_modified=None,
-                 error=None, elapsed=0.0):
+                 error=None, elapsed=0.0, retry=False, wait=None):
         self.status, self.url, self.kind, self.body, self.ctype = status, url, kind, body, ctype
         self.etag, self.last_modified, self.error, self.elapsed = etag, last_modified, error, elapsed
+        self.retry, self.wait = retry, wait
 
 
 def _kind_of_response(url: str, ctype: str, guessed: str) -> str:
@@ -129,6 +131,12 @@ def _kind_of_response(url: str, ctype: str, guessed: str) -> str:
 
 
 class _Sweep:
+    """Two passes. Crawl: fetch every in-scope page (and attachment when content rules run), run the
+    content rules, store its links in the state database, and start checks of the targets the crawl
+    itself will not fetch. Report: page by page from the database, every link's verdict is known by
+    then (a crawled page's own fetch is its verdict, so no page is requested twice); emit findings.
+    Memory stays flat: links wait in SQLite, not in RAM."""
+
     def __init__(self, options: SweepOptions, on_page, on_progress):
         self.o = options
         self.on_page = on_page
@@ -147,11 +155,15 @@ class _Sweep:
         self.policy = AddressPolicy(options.allowed_networks, trusted_hosts=self.scope.hosts)
         self.summary = SweepSummary(start_url=start)
         self.seen: set[str] = set()
+        self.attempts: dict[str, int] = {}
+        self.retry_tasks: set[asyncio.Task] = set()
+        self.check_tasks: set[asyncio.Task] = set()
+        self.check_slots = asyncio.Semaphore(max(64, options.concurrency * 16))
         self.empty_columns = 0
         self.started = 0.0
         self.start_failed: str | None = None
-        self.start_result: PageResult | None = None
         self.start_elapsed = 0.0
+        self.reported = 0
 
     # -- plumbing -------------------------------------------------------------------------------
     def _emit(self, result: PageResult) -> None:
@@ -160,32 +172,35 @@ class _Sweep:
             s.findings += 1
             s.by_category[f.category] = s.by_category.get(f.category, 0) + 1
             s.by_severity[f.severity] = s.by_severity.get(f.severity, 0) + 1
+        self.reported += 1
         if self.on_page is not None:
             self.on_page(result)
 
-    def _progress(self) -> None:
+    def _progress(self, phase: str = "crawl") -> None:
         if self.on_progress is None:
             return
         s = self.summary
         done = s.pages + s.attachments + s.failed + s.skipped
         elapsed = max(1e-6, time.monotonic() - self.started)
         self.on_progress({
-            "done": done, "queued": self.queue.qsize(), "seen": len(self.seen), "pages": s.pages,
-            "attachments": s.attachments, "failed": s.failed, "errors": s.failed,
-            "links_checked": len(self.checker._done), "findings": s.findings,
+            "phase": phase, "done": done, "queued": self.queue.qsize(), "seen": len(self.seen),
+            "pages": s.pages, "attachments": s.attachments, "failed": s.failed, "errors": s.failed,
+            "reported": self.reported, "links_checked": len(self.checker._done), "findings": s.findings,
             "rate": done / elapsed, "elapsed": elapsed,
         })
+
+    def _crawled_kinds(self) -> tuple[str, ...]:
+        # attachments are downloaded only when some rule reads their content
+        return ("page", "attachment") if self.content_rules else ("page",)
 
     def _enqueue(self, url: str, depth: int, kind: str) -> None:
         if url in self.seen or len(self.seen) >= self.o.max_pages or depth > self.o.max_depth:
             return
-        if not self.scope.in_scope(url):
+        if kind not in self._crawled_kinds() or not self.scope.in_scope(url):
             return
         trap = self.scope.trap(url)
         if trap:
             log.debug("trap (%s): %s", trap, url)
-            self.seen.add(url)
-            self.summary.skipped += 1
             return
         self.seen.add(url)
         self.state.frontier_add(url, depth, kind)
@@ -198,7 +213,7 @@ class _Sweep:
                 self.summary.bytes += len(raw)
                 return resp.status, raw.decode("utf-8", "replace")
 
-    # -- fetching -------------------------------------------------------------------------------
+    # -- fetching: one attempt; retries are re-queued so no worker sleeps ---------------------------
     async def _fetch(self, url: str, guessed: str, prev: dict | None) -> _Fetched:
         headers = {}
         if prev:
@@ -206,79 +221,87 @@ class _Sweep:
                 headers["If-None-Match"] = prev["etag"]
             if prev.get("last_modified"):
                 headers["If-Modified-Since"] = prev["last_modified"]
-        attempt = 0
         t0 = time.monotonic()
-        while True:
-            wait = None
-            try:
-                async with self.limiter.slot(netloc_of(url)):
-                    async with self.session.get(yarl.URL(url, encoded=True), headers=headers,
-                                                max_redirects=10) as resp:
-                        final = normalize(str(resp.url)) or url
-                        status = resp.status
-                        if status == 304:
-                            return _Fetched(304, final, guessed, elapsed=time.monotonic() - t0)
-                        if (status == 429 or status >= 500) and attempt < self.o.retries:
-                            from ..links.client import _retry_after
-                            wait = _retry_after(resp.headers.get("Retry-After"), self.o.max_retry_after)
-                        elif status >= 400:
-                            return _Fetched(status, final, guessed, error=f"HTTP {status}",
-                                            elapsed=time.monotonic() - t0)
-                        else:
-                            ctype = resp.headers.get("Content-Type", "")
-                            kind = _kind_of_response(final, ctype, guessed)
-                            if kind == "resource":
-                                resp.close()
-                                return _Fetched(status, final, "resource", ctype=ctype)
-                            limit = self.o.max_page_bytes if kind == "page" else self.o.max_attachment_bytes
-                            if (resp.content_length or 0) > limit:
-                                resp.close()
-                                return _Fetched(status, final, kind, ctype=ctype,
-                                                error=f"文件过大（超过 {limit >> 20} MB），未检查内容")
-                            body = await read_upto(resp, limit + 1)
-                            self.summary.bytes += len(body)
-                            if len(body) > limit:
-                                return _Fetched(status, final, kind, ctype=ctype,
-                                                error=f"文件过大（超过 {limit >> 20} MB），未检查内容")
-                            return _Fetched(status, final, kind, body, ctype, resp.headers.get("ETag"),
-                                            resp.headers.get("Last-Modified"), elapsed=time.monotonic() - t0)
-            except aiohttp.TooManyRedirects:
-                return _Fetched(None, url, guessed, error="重定向次数过多")
-            except aiohttp.ClientConnectorError as e:
-                if isinstance(e.os_error, ConnectionRefusedError) or isinstance(e, aiohttp.ClientConnectorDNSError):
-                    return _Fetched(None, url, guessed, error="连接被拒绝" if isinstance(
-                        e.os_error, ConnectionRefusedError) else "域名无法解析")
-                err = "无法连接"
-            except (asyncio.TimeoutError, TimeoutError):
-                err = "访问超时"
-            except (aiohttp.ClientError, OSError, ValueError) as e:
-                err = f"连接出错（{type(e).__name__}）"
-            else:
-                err = f"HTTP {status}"
-            if attempt >= self.o.retries:
-                return _Fetched(None, url, guessed, error=f"{err}（已重试 {self.o.retries} 次）",
-                                elapsed=time.monotonic() - t0)
-            await asyncio.sleep(wait if wait is not None else self.o.backoff * (2 ** attempt))
-            attempt += 1
+        try:
+            async with self.limiter.slot(netloc_of(url)):
+                async with self.session.get(yarl.URL(url, encoded=True), headers=headers, max_redirects=10) as resp:
+                    final = normalize(str(resp.url)) or url
+                    status = resp.status
+                    if status == 304:
+                        return _Fetched(304, final, guessed, elapsed=time.monotonic() - t0)
+                    if status == 429 or status >= 500:
+                        from ..links.client import _retry_after
+                        return _Fetched(status, final, guessed, error=f"HTTP {status}", retry=True,
+                                        wait=_retry_after(resp.headers.get("Retry-After"), self.o.max_retry_after))
+                    if status >= 400:
+                        return _Fetched(status, final, guessed, error=f"HTTP {status}", elapsed=time.monotonic() - t0)
+                    ctype = resp.headers.get("Content-Type", "")
+                    kind = _kind_of_response(final, ctype, guessed)
+                    if kind == "resource" or kind not in self._crawled_kinds():
+                        resp.close()
+                        return _Fetched(status, final, "resource", ctype=ctype)
+                    limit = self.o.max_page_bytes if kind == "page" else self.o.max_attachment_bytes
+                    too_large = f"文件过大（超过 {limit >> 20} MB），未检查内容"
+                    if (resp.content_length or 0) > limit:
+                        resp.close()
+                        return _Fetched(status, final, kind, ctype=ctype, error=too_large)
+                    body = await read_upto(resp, limit + 1)
+                    self.summary.bytes += len(body)
+                    if len(body) > limit:
+                        return _Fetched(status, final, kind, ctype=ctype, error=too_large)
+                    return _Fetched(status, final, kind, body, ctype, resp.headers.get("ETag"),
+                                    resp.headers.get("Last-Modified"), elapsed=time.monotonic() - t0)
+        except aiohttp.TooManyRedirects:
+            return _Fetched(None, url, guessed, error="重定向次数过多")
+        except aiohttp.ClientConnectorDNSError:
+            return _Fetched(None, url, guessed, error="域名无法解析")
+        except aiohttp.ClientConnectorError as e:
+            if isinstance(e.os_error, ConnectionRefusedError):
+                return _Fetched(None, url, guessed, error="连接被拒绝")
+            return _Fetched(None, url, guessed, error="无法连接", retry=True)
+        except (asyncio.TimeoutError, TimeoutError):
+            return _Fetched(None, url, guessed, error="访问超时", retry=True, elapsed=time.monotonic() - t0)
+        except (aiohttp.ClientError, OSError, ValueError) as e:
+            return _Fetched(None, url, guessed, error=f"连接出错（{type(e).__name__}）", retry=True)
 
-    # -- one URL --------------------------------------------------------------------------------
-    async def _process(self, url: str, depth: int, guessed: str) -> None:
+    def _retry_later(self, item, wait: float) -> None:
+        async def later():
+            await asyncio.sleep(wait)
+            self.queue.put_nowait(item)
+        task = asyncio.create_task(later())
+        self.retry_tasks.add(task)
+        task.add_done_callback(self.retry_tasks.discard)
+
+    # -- the crawl pass: one URL ------------------------------------------------------------------
+    async def _visit(self, item) -> None:
+        url, depth, guessed = item
         if not await self.robots.allowed(url):
             self.summary.skipped += 1
             self.state.frontier_done(url)
             return
-        pending = self.checker._inflight.get(url)
-        known = self.checker.known(url) or (await asyncio.shield(pending) if pending is not None else None)
+        known = self.checker.known(url)
         if known is not None and known.verdict in (DEAD, BLOCKED) and depth > 0:
-            # the link checker has just seen it fail (with retries): do not hit it again
-            self.summary.failed += 1
+            self.summary.failed += 1            # the link checker saw it fail, with retries: leave it
             self.state.frontier_done(url)
             return
         prev = self.state.page_get(url)
+        alias = None
+        if prev is None:
+            alias = self.state.redirect_get(url)
+            if alias is not None:
+                prev = self.state.page_get(alias)   # a redirect: its target's validators still apply
         fr = await self._fetch(url, guessed, prev)
         is_start = depth == 0
         if is_start:
             self.start_elapsed = fr.elapsed
+        if fr.retry:
+            n = self.attempts.get(url, 0)
+            if n < self.o.retries:
+                self.attempts[url] = n + 1
+                self._retry_later(item, fr.wait if fr.wait is not None else self.o.backoff * (2 ** n))
+                return
+            fr.error = f"{fr.error}（已重试 {self.o.retries} 次）"
+        self.attempts.pop(url, None)
         if fr.error and fr.body is None and fr.status != 304 and not (fr.status and fr.status < 400):
             self.summary.failed += 1
             if is_start:
@@ -287,15 +310,19 @@ class _Sweep:
             self.checker.record(url, LinkResult(url, verdict, fr.status, fr.error))
             self.state.frontier_done(url)
             return
+        if fr.status == 304 and alias is not None:
+            fr.url = alias
         if fr.url != url:
-            # redirected: the target is the document; skip it if it was (or will be) crawled itself
+            # redirected: the target is the document; skip it if it is crawled on its own
             self.checker.record(url, LinkResult(url, OK, fr.status, "重定向", fr.url))
-            if not self.scope.in_scope(fr.url) or (fr.url in self.seen and fr.url != url):
+            self.state.redirect_put(url, fr.url)
+            if not self.scope.in_scope(fr.url) or fr.url in self.seen:
                 self.summary.skipped += 1
                 self.state.frontier_done(url)
                 return
             self.seen.add(fr.url)
-            prev = self.state.page_get(fr.url)
+            if alias != fr.url:
+                prev = self.state.page_get(fr.url)
         uri = fr.url
         if fr.kind == "resource":
             self.checker.record(url, LinkResult(url, OK, fr.status, ""))
@@ -306,25 +333,23 @@ class _Sweep:
         digest = hashlib.sha1(fr.body).hexdigest() if fr.body is not None else None
         unchanged = prev is not None and (fr.status == 304 or (digest is not None and digest == prev["hash"]))
         if unchanged:
-            result = await self._unchanged(uri, depth, prev, fr)
+            kind = self._unchanged(uri, depth, prev, fr)
+            self.summary.unchanged += 1
         elif fr.error:               # too large: say so, keep going
-            result = PageResult(uri, fr.kind if fr.kind != "page" else "html", None,
-                                [self._unreadable(uri, fr.error)] if self.content_rules else [], True, fr.status)
-            self.checker.record(url, LinkResult(url, OK, fr.status, ""))
+            kind = "html" if fr.kind == "page" else extension(uri) or "attachment"
+            self.checker.record(uri, LinkResult(uri, OK, fr.status, ""))
+            self.state.page_put(uri, etag=None, last_modified=None, hash=None, kind=kind, title=None, encoding=None,
+                                findings=[self._unreadable(uri, fr.error)] if self.content_rules else [], links=[],
+                                ids=None, column_info=None, sweep=self.sweep_no, changed=True, status=fr.status)
         elif fr.kind == "page":
-            result = await self._page(uri, depth, fr, digest, is_start)
+            kind = "html"
+            await self._page(uri, depth, fr, digest, is_start)
         else:
-            result = await self._attachment(uri, depth, fr, digest)
-        if result.kind in ("html",):
+            kind = await self._attachment(uri, depth, fr, digest)
+        if kind == "html":
             self.summary.pages += 1
         else:
             self.summary.attachments += 1
-        if unchanged:
-            self.summary.unchanged += 1
-        if is_start:
-            self.start_result = result        # emitted last, with the site-level findings added
-        else:
-            self._emit(result)
         self.state.frontier_done(url)
 
     def _unreadable(self, uri: str, message: str) -> Finding:
@@ -333,19 +358,40 @@ class _Sweep:
                        fingerprint=fingerprint("format.unreadable", uri, message))
 
     def _follow(self, occurrences, depth: int) -> None:
+        """Queue what the crawl fetches itself; start checks of everything else right away."""
         for occ in occurrences:
             if occ.url is not None:
                 k = url_kind(occ.url, occ.tag)
                 if k != "resource":
                     self._enqueue(occ.url, depth + 1, k)
+        if not self.link_rules:
+            return
+        for occ in occurrences:
+            u = occ.url
+            if u is None or u in self.seen or self.checker.known(u) is not None or u in self.checker._inflight:
+                continue
+            if self.policy.blocked_reason(host_of(u)) is not None:
+                continue
+            self._spawn_check(u, url_kind(u, occ.tag) == "page" and self.robots.allowed_now(u))
 
-    async def _page(self, uri: str, depth: int, fr: _Fetched, digest: str, is_start: bool) -> PageResult:
+    def _spawn_check(self, url: str, soft: bool) -> None:
+        async def run():
+            async with self.check_slots:
+                try:
+                    await self.checker.check(url, soft)
+                except Exception:              # reported again in the report pass
+                    log.debug("check of %s failed", url, exc_info=True)
+        task = asyncio.create_task(run())
+        self.check_tasks.add(task)
+        task.add_done_callback(self.check_tasks.discard)
+
+    async def _page(self, uri: str, depth: int, fr: _Fetched, digest: str, is_start: bool) -> None:
         text, encoding = decode_html(fr.body, fr.ctype)
         want_columns = bool(self.site_rules)
         col = collect(text, uri, encoding, keep_root=want_columns)
         soft = is_soft_404(text)
-        self.checker.record(uri, LinkResult(uri, SOFT404 if soft else OK, fr.status,
-                                            "页面提示不存在或已删除" if soft else ""))
+        verdict = SOFT404 if soft else OK
+        self.checker.record(uri, LinkResult(uri, verdict, fr.status, "页面提示不存在或已删除" if soft else ""))
         title = col.title
         content: list[Finding] = []
         if self.content_rules:
@@ -364,15 +410,12 @@ class _Sweep:
         col.root = None
         occurrences = [Occurrence(l.url, l.tag, l.text, l.fragment, l.hidden) for l in col.links]
         self._follow(occurrences, depth)
-        links_f = await link_findings(uri, occurrences, self.checker, self.link_rules, ids=col.ids,
-                                      page_url_for_fragments=uri, may_get=self.robots.allowed_now)
-        site_f = self._site_findings(uri, column)
         self.state.page_put(uri, etag=fr.etag, last_modified=fr.last_modified, hash=digest, kind="html",
                             title=title, encoding=encoding, findings=content,
-                            links=[list(o[:5]) for o in occurrences], ids=col.ids, column_info=column)
-        return PageResult(uri, "html", title, content + site_f + links_f, True, fr.status)
+                            links=[list(o[:5]) for o in occurrences], ids=col.ids, column_info=column,
+                            sweep=self.sweep_no, changed=True, status=fr.status, verdict=verdict)
 
-    async def _attachment(self, uri: str, depth: int, fr: _Fetched, digest: str) -> PageResult:
+    async def _attachment(self, uri: str, depth: int, fr: _Fetched, digest: str) -> str:
         self.checker.record(uri, LinkResult(uri, OK, fr.status, ""))
         kind = extension(uri) or "attachment"
         title = None
@@ -381,40 +424,65 @@ class _Sweep:
             doc = await asyncio.to_thread(extract, fr.body, uri, fr.ctype) if len(fr.body) > (1 << 20) \
                 else extract(fr.body, uri, fr.ctype)
             kind, title = doc.kind, doc.title
-            content = self.engine.check(doc, self.ctx) if self.content_rules else []
+            content = self.engine.check(doc, self.ctx)
             for link in doc.links:
                 u = normalize(link.href, uri)
                 if u is not None:
                     occurrences.append(Occurrence(u, link.tag, link.text or "", "", link.hidden))
         except ExtractError as e:
-            content = [self._unreadable(uri, f"附件无法读取：{e}")] if self.content_rules else []
+            content = [self._unreadable(uri, f"附件无法读取：{e}")]
         except Exception:
             log.exception("extracting %s", mask_all(uri))
-            content = [self._unreadable(uri, "附件无法读取（文件损坏或格式不受支持）")] if self.content_rules else []
-        links_f = await link_findings(uri, occurrences, self.checker, self.link_rules)
+            content = [self._unreadable(uri, "附件无法读取（文件损坏或格式不受支持）")]
+        self._follow(occurrences, depth)
         self.state.page_put(uri, etag=fr.etag, last_modified=fr.last_modified, hash=digest, kind=kind,
                             title=title, encoding=None, findings=content,
-                            links=[list(o[:5]) for o in occurrences], ids=None, column_info=None)
-        return PageResult(uri, kind, title, content + links_f, True, fr.status)
+                            links=[list(o[:5]) for o in occurrences], ids=None, column_info=None,
+                            sweep=self.sweep_no, changed=True, status=fr.status)
+        return "html" if kind == "html" else kind
 
-    async def _unchanged(self, uri: str, depth: int, prev: dict, fr: _Fetched) -> PageResult:
-        """304 or same hash: previous content findings stand; links are re-checked, not re-parsed."""
+    def _unchanged(self, uri: str, depth: int, prev: dict, fr: _Fetched) -> str:
+        """304 or same hash: the previous row stands (content findings, links); links are re-checked."""
         self.checker.record(uri, LinkResult(uri, OK, fr.status or 304, ""))
-        content = SweepState.findings_of(prev)
         occurrences = [Occurrence(*o) for o in json.loads(prev["links"] or "[]")]
-        ids = set(json.loads(prev["ids"])) if prev.get("ids") else None
         self._follow(occurrences, depth)
-        links_f = await link_findings(uri, occurrences, self.checker, self.link_rules, ids=ids,
-                                      page_url_for_fragments=uri if ids is not None else None,
+        raw = self.state.page_row(uri)
+        if raw is not None:
+            etag = fr.etag or raw[0]
+            last_modified = fr.last_modified or raw[1]
+            self.state.page_raw_put(uri, (etag, last_modified, *raw[2:10], time.time(), self.sweep_no, 0,
+                                          fr.status or 304, raw[14] or OK))
+        return prev["kind"] or "html"
+
+    # -- the report pass ----------------------------------------------------------------------------
+    async def _report(self) -> None:
+        home = None
+        for rows in self.state.sweep_pages(self.sweep_no):
+            results = await asyncio.gather(*(self._report_page(r) for r in rows))
+            for res in results:
+                if res.uri == self.start:
+                    home = res                    # emitted last, with the site-level findings
+                else:
+                    self._emit(res)
+            self._progress("report")
+        site = self._site_level()
+        if home is not None:
+            home.findings.extend(site)
+            self._emit(home)
+        elif site:
+            self._emit(PageResult(self.start, "html", None, site, True))
+
+    async def _report_page(self, row) -> PageResult:
+        url, kind, title, findings, links, ids, column_info, changed, status = row
+        content = [Finding(**d) for d in json.loads(findings or "[]")]
+        occurrences = [Occurrence(*o) for o in json.loads(links or "[]")]
+        ids = set(json.loads(ids)) if ids else None
+        links_f = await link_findings(url, occurrences, self.checker, self.link_rules, ids=ids,
+                                      page_url_for_fragments=url if ids is not None else None,
                                       may_get=self.robots.allowed_now)
-        column = json.loads(prev["column_info"]) if prev.get("column_info") else None
-        site_f = self._site_findings(uri, column)
-        if fr.status != 304 or fr.etag or fr.last_modified:
-            self.state.page_put(uri, etag=fr.etag or prev["etag"], last_modified=fr.last_modified or prev["last_modified"],
-                                hash=prev["hash"], kind=prev["kind"], title=prev["title"], encoding=prev["encoding"],
-                                findings=content, links=[list(o[:5]) for o in occurrences], ids=ids,
-                                column_info=column)
-        return PageResult(uri, prev["kind"] or "html", prev["title"], content + site_f + links_f, False, fr.status)
+        column = json.loads(column_info) if column_info else None
+        site_f = self._site_findings(url, column)
+        return PageResult(url, kind or "html", title, content + site_f + links_f, bool(changed), status)
 
     # -- site rules -----------------------------------------------------------------------------
     def _site_findings(self, uri: str, column: dict | None) -> list[Finding]:
@@ -479,16 +547,16 @@ class _Sweep:
     # -- the run --------------------------------------------------------------------------------
     async def _worker(self) -> None:
         while True:
-            url, depth, kind = await self.queue.get()
+            item = await self.queue.get()
             try:
                 if self.o.stop is not None and self.o.stop.is_set():
                     self.summary.interrupted = True
                     continue
-                await self._process(url, depth, kind)
+                await self._visit(item)
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.exception("sweeping %s", mask_all(url))
+                log.exception("sweeping %s", mask_all(item[0]))
                 self.summary.failed += 1
             finally:
                 self.queue.task_done()
@@ -515,9 +583,14 @@ class _Sweep:
                 if pending:
                     self.seen = seen
                     self.summary.resumed = True
+                    self.sweep_no = int(self.state.get_meta("sweep_no") or 1)
+                    for url, verdict, status in self.state.sweep_verdicts(self.sweep_no):
+                        self.checker.record(url, LinkResult(url, verdict or OK, status, ""))
                     for item in pending:
                         self.queue.put_nowait(item)
             if not pending:
+                self.sweep_no = int(self.state.get_meta("sweep_no") or 0) + 1
+                self.state.set_meta("sweep_no", str(self.sweep_no))
                 self.state.frontier_reset()
                 self.state.set_meta("start_url", self.start)
                 self._enqueue(self.start, 0, "page")
@@ -527,23 +600,28 @@ class _Sweep:
                 self.limiter.set_delay(netloc_of(self.start), min(delay, 30.0))
             n = max(2, self.o.concurrency * 2 * max(1, len(self.scope.hosts)))
             workers = [asyncio.create_task(self._worker()) for _ in range(n)]
-            await self.queue.join()
+            while True:
+                await self.queue.join()
+                if not self.retry_tasks:
+                    break
+                await asyncio.wait(set(self.retry_tasks), return_when=asyncio.FIRST_COMPLETED)
+            for w in workers:
+                w.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
+            workers = []
+            if self.check_tasks:
+                await asyncio.gather(*self.check_tasks, return_exceptions=True)
             if self.o.stop is not None and self.o.stop.is_set():
                 self.summary.interrupted = True
-            site = self._site_level()
-            home = self.start_result
-            if home is not None:
-                home.findings.extend(site)
-                self._emit(home)
-            elif site:
-                self._emit(PageResult(self.start, "html", None, site, True))
+            else:
+                await self._report()
         except asyncio.CancelledError:
             self.summary.interrupted = True
             raise
         finally:
-            for w in workers:
-                w.cancel()
-            await asyncio.gather(*workers, return_exceptions=True)
+            for t in [*workers, *self.retry_tasks, *self.check_tasks]:
+                t.cancel()
+            await asyncio.gather(*workers, *self.retry_tasks, *self.check_tasks, return_exceptions=True)
             await self.session.close()
             s = self.summary
             s.links_checked = len(self.checker._done)

@@ -42,27 +42,32 @@ def record(session: Session, actor: User | None, action: str, object_type: str, 
            reason: str | None = None, detail: dict | None = None, actor_name: str | None = None) -> AuditEntry:
     """Append one entry in the caller's transaction (it commits or rolls back with the decision).
 
-    `reason` and `detail` are masked: the log never keeps a raw personal number. Raises Conflict
-    when another writer appended at the same moment (the caller may retry)."""
+    `reason` and `detail` are masked: the log never keeps a raw personal number. Concurrent
+    writers queue on the head row (or re-read it); Conflict only if that keeps failing."""
     session.flush()
-    head = session.get(AuditHead, 1, populate_existing=True)
-    if head is None:           # a database created without the migration's genesis row
-        head = AuditHead(id=1, hash=GENESIS, count=0)
-        session.add(head)
-        session.flush()
     detail_json = json.dumps(detail or {}, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-    entry = AuditEntry(
-        at=utcnow(), actor_id=actor.id if actor else None,
-        actor_name=actor.name if actor else (actor_name or "system"), actor_role=actor.role if actor else None,
-        agency_id=agency_id if agency_id is not None else (actor.agency_id if actor else None),
-        action=action, object_type=object_type, object_id=None if object_id is None else str(object_id),
-        from_state=from_state, to_state=to_state, reason=mask_all(reason) if reason else reason,
-        detail=mask_all(detail_json), prev_hash=head.hash)
-    entry.hash = entry_hash(entry, head.hash)
-    res = session.execute(update(AuditHead).where(AuditHead.id == 1, AuditHead.hash == head.hash)
-                          .values(hash=entry.hash, count=AuditHead.count + 1)
-                          .execution_options(synchronize_session=False))
-    if res.rowcount != 1:
+    for _attempt in range(5):
+        # PostgreSQL: the row lock queues concurrent writers instead of failing them;
+        # SQLite: the compare-and-swap below catches a writer that slipped in, and we re-read
+        head = session.get(AuditHead, 1, populate_existing=True, with_for_update=True)
+        if head is None:           # a database created without the migration's genesis row
+            head = AuditHead(id=1, hash=GENESIS, count=0)
+            session.add(head)
+            session.flush()
+        entry = AuditEntry(
+            at=utcnow(), actor_id=actor.id if actor else None,
+            actor_name=actor.name if actor else (actor_name or "system"), actor_role=actor.role if actor else None,
+            agency_id=agency_id if agency_id is not None else (actor.agency_id if actor else None),
+            action=action, object_type=object_type, object_id=None if object_id is None else str(object_id),
+            from_state=from_state, to_state=to_state, reason=mask_all(reason) if reason else reason,
+            detail=mask_all(detail_json), prev_hash=head.hash)
+        entry.hash = entry_hash(entry, head.hash)
+        res = session.execute(update(AuditHead).where(AuditHead.id == 1, AuditHead.hash == head.hash)
+                              .values(hash=entry.hash, count=AuditHead.count + 1)
+                              .execution_options(synchronize_session=False))
+        if res.rowcount == 1:
+            break
+    else:
         raise Conflict("审计日志正被同时写入，请重试")
     session.add(entry)
     session.flush()

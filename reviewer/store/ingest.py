@@ -16,7 +16,7 @@ import json
 from typing import Sequence
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..finding import Finding as ContractFinding
@@ -25,7 +25,7 @@ from . import audit
 from .errors import Forbidden, Invalid, NotFound
 from .models import ACTIVE_FINDING_STATES, Document, Finding, Item, Sweep, User, utcnow
 from .review import (_require_active, add_version, can_see, copy_finding_row, current_item, dismissed_fingerprints,
-                     new_finding_row, refresh_item, resolve_agency, whitelist_keys)
+                     fit_uri, new_finding_row, refresh_item, resolve_agency, whitelist_keys)
 
 
 def _site(url: str) -> str | None:
@@ -50,6 +50,8 @@ def create_sweep(session: Session, user: User | None, url: str, agency_id: int |
         ag = resolve_agency(session, agency_id)
         if ag is None:
             raise Invalid("请指定巡检所属单位")
+    if len(url) > 2048:
+        raise Invalid("巡检地址过长")
     sweep = Sweep(agency_id=ag.id, url=url, site=_site(url), status="queued",
                   created_by_id=user.id if user else None,
                   options=json.dumps(options, ensure_ascii=False, sort_keys=True) if options else None)
@@ -111,6 +113,7 @@ def ingest_sweep_page(session: Session, sweep_id: int, uri: str, title: str | No
     seen in this sweep. `agency_id` defaults to the sweep's."""
     sweep = get_sweep(session, None, sweep_id)
     agency_id = agency_id or sweep.agency_id
+    uri = fit_uri(uri)
     if sweep.status == "queued":
         sweep.status, sweep.started_at = "running", utcnow()
     document = session.scalar(select(Document).where(Document.agency_id == agency_id, Document.uri == uri))
@@ -166,7 +169,8 @@ def ingest_sweep_page(session: Session, sweep_id: int, uri: str, title: str | No
     session.flush()
     for it in {cur, target} - {None}:
         session.refresh(it, ["findings"])
-        refresh_item(it)
+        # a page seen again unchanged must not bump the item's version under a reviewer's feet
+        refresh_item(it, touch=False)
     session.flush()
     holder = target or cur
     if holder is not None and holder.open_count > 0:
@@ -191,7 +195,7 @@ def finish_sweep(session: Session, sweep_id: int, complete: bool = True, error: 
                 if f.status in ACTIVE_FINDING_STATES:
                     f.status, f.decided_at, f.comment, f.fixed_sweep_id = "fixed", now, "巡检中该页面已不存在", sweep.id
                     sweep.findings_fixed += 1
-            refresh_item(it)
+            refresh_item(it, touch=False)
     sweep.findings_open = session.scalar(
         select(func.count(Finding.id)).join(Item, Finding.item_id == Item.id).join(Document, Document.id == Item.document_id)
         .where(Finding.agency_id == sweep.agency_id, Finding.status.in_(ACTIVE_FINDING_STATES),

@@ -123,9 +123,6 @@ class Item(Base):
     `version` is the optimistic lock: every change to the item or one of its findings bumps it, and
     a decision made against an older value is refused with Conflict."""
     __tablename__ = "items"
-    __table_args__ = (
-        Index("ix_items_queue", "agency_id", "status", "severity_rank", "created_at"),
-    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
@@ -142,7 +139,8 @@ class Item(Base):
     severity_rank: Mapped[int] = mapped_column(Integer, default=-1)
     open_count: Mapped[int] = mapped_column(Integer, default=0)        # open + confirmed findings
     # open + confirmed findings per severity and per category, kept by review.refresh_item: the
-    # queue filters and counts on these columns instead of joining 100,000s of findings
+    # queue filters and counts on these columns instead of joining 100,000s of findings.
+    # A loader that inserts items/findings in bulk (bench) must call review.recount_items() after.
     n_critical: Mapped[int] = mapped_column(Integer, default=0)
     n_major: Mapped[int] = mapped_column(Integer, default=0)
     n_minor: Mapped[int] = mapped_column(Integer, default=0)
@@ -170,6 +168,12 @@ class Item(Base):
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     findings: Mapped[list["Finding"]] = relationship(
         back_populates="item", order_by="(Finding.start, Finding.id)", cascade="all, delete-orphan")
+
+    # the queue's order (severity first, then oldest first), per agency and across agencies
+    __table_args__ = (
+        Index("ix_items_queue", agency_id, status, severity_rank.desc(), created_at),
+        Index("ix_items_queue_all", status, severity_rank.desc(), created_at),
+    )
 
     # SQLAlchemy adds "AND version = :old" to every UPDATE and bumps it, so two sessions racing
     # on the same item cannot both win (StaleDataError -> Conflict)

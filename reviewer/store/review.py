@@ -29,7 +29,7 @@ from ..finding import normalize_for_fingerprint
 from ..masking import mask_all
 from . import audit
 from .errors import Conflict, Forbidden, Invalid, NotFound
-from .models import (ACTIVE_FINDING_STATES, FINDING_STATES, ITEM_STATES, Agency, Document, DocumentVersion,
+from .models import (ACTIVE_FINDING_STATES, ITEM_STATES, Agency, Document, DocumentVersion,
                      Finding, Item, Sweep, User, WhitelistEntry, utcnow)
 
 ACTIONS = ("approve", "reject", "confirm", "dismiss")
@@ -81,6 +81,23 @@ def resolve_agency(session: Session, agency: int | str | None) -> Agency | None:
 # internals shared with ingest.py
 
 
+MAX_URI_BYTES = 2000     # under the 2048-character columns and PostgreSQL's btree entry limit
+
+
+def fit_uri(uri: str) -> str:
+    """A uri that fits the indexed columns (PostgreSQL enforces their length and the size of an
+    index entry): an overlong one is cut and made unique again with a hash of the whole."""
+    raw = uri.encode("utf-8")
+    if len(raw) <= MAX_URI_BYTES:
+        return uri
+    head = raw[:MAX_URI_BYTES - 42].decode("utf-8", "ignore")
+    return head + "#~" + hashlib.sha1(raw).hexdigest()
+
+
+def _clip(value: str | None, n: int) -> str | None:
+    return value[:n] if value else value
+
+
 def _rank(severity: str) -> int:
     return SEVERITY_RANK.get(severity, 0)
 
@@ -101,12 +118,19 @@ def _counters(rows: Iterable[tuple[str, str, int]]) -> dict:
     return values
 
 
-def refresh_item(item: Item) -> None:
-    """Recompute the queue's sort key and counters from the item's findings (bumps `version`)."""
+def refresh_item(item: Item, touch: bool = True) -> bool:
+    """Recompute the queue's sort key and counters from the item's findings. The item's row is
+    updated, and so its `version` bumped, when a counter changed or `touch` (a decision on one of
+    its findings changes the item even when no counter moves). Returns whether it was updated."""
     values = _counters((f.severity, f.category, 1) for f in item.findings if f.status in ACTIVE_FINDING_STATES)
+    changed = False
     for k, v in values.items():
-        setattr(item, k, v)
-    item.updated_at = utcnow()
+        if getattr(item, k) != v:
+            setattr(item, k, v)
+            changed = True
+    if changed or touch:
+        item.updated_at = utcnow()
+    return changed or touch
 
 
 def recount_items(session: Session, item_ids: Sequence[int] | None = None) -> int:
@@ -181,7 +205,8 @@ def new_finding_row(f: ContractFinding, item: Item, status: str = "open") -> Fin
         raise Invalid(f"未知的问题级别：{f.severity}")
     return Finding(
         item=item, agency_id=item.agency_id, document_id=item.document_id, rule=f.rule, category=f.category,
-        severity=f.severity, severity_rank=_rank(f.severity), uri=f.uri, part=f.part or "body", start=f.start,
+        severity=f.severity, severity_rank=_rank(f.severity), uri=fit_uri(f.uri), part=_clip(f.part, 200) or "body",
+        start=f.start,
         end=f.end, text=f.text or "", excerpt=f.excerpt or "", message=f.message or "", suggestion=f.suggestion,
         fingerprint=f.fingerprint, status=status)
 
@@ -205,7 +230,7 @@ def add_version(session: Session, document: Document, text: str, user: User | No
     number = (session.scalar(select(func.max(DocumentVersion.number))
                              .where(DocumentVersion.document_id == document.id)) or 0) + 1
     v = DocumentVersion(document_id=document.id, number=number, text=text or "", content=content,
-                        content_type=content_type, filename=filename,
+                        content_type=_clip(content_type, 100), filename=_clip(filename, 255),
                         sha256=hashlib.sha256((text or "").encode("utf-8")).hexdigest(),
                         created_by_id=user.id if user else None)
     session.add(v)
@@ -263,6 +288,7 @@ def submit_draft(session: Session, user: User, doc, findings: Sequence[ContractF
             raise Forbidden("无权向其他单位的文稿提交新版本")
         agency_id = document.agency_id
     elif uri:
+        uri = fit_uri(uri)
         document = session.scalar(select(Document).where(Document.agency_id == agency_id, Document.uri == uri))
     text = getattr(doc, "text", "") or ""
     title = (title or getattr(doc, "title", None) or filename or None)
@@ -353,7 +379,7 @@ def item_summary(item: Item, counts: dict | None = None) -> dict:
         "agency": item.agency.name if item.agency else None, "agency_id": item.agency_id, "site": item.site,
         "sweep_id": item.sweep_id, "document_id": item.document_id,
         "severity": SEVERITIES[len(SEVERITIES) - 1 - item.severity_rank] if item.severity_rank >= 0 else None,
-        "open": item.open_count, "counts": counts or {}, "version": item.version,
+        "open": item.open_count, "counts": counts if counts is not None else item.counts, "version": item.version,
         "submitter_id": item.submitter_id,
         "created_at": item.created_at.isoformat() if item.created_at else None,
         "updated_at": item.updated_at.isoformat() if item.updated_at else None,

@@ -45,3 +45,10 @@ def add_pairs(table: dict, pairs) -> None:
             a, b = diff[0]
             rest = tuple(x for x in table.get(a, ()) if x[0] != b)
             table[a] = ((b, 0),) + rest
+
+
+def load_names(path: Path = DATA / "names.txt") -> tuple[frozenset[str], frozenset[str]]:
+    """(surname characters, given-name characters)."""
+    with open(path, encoding="utf-8") as f:
+        lines = [l.strip() for l in f if l.strip() and not l.startswith("#")]
+    return frozenset(lines[0]), frozenset(lines[1])

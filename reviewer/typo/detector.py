@@ -25,6 +25,11 @@ PROTECTED = re.compile(r"《[^《》\n]{0,80}》|〈[^〈〉\n]{0,80}〉|“[^�
                        r"|〔[^〔〕\n]{0,20}〕|【[^【】\n]{0,30}】")
 # a common surname followed by one or two characters is often a name no list has
 SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
+# a suspect right before one of these is most likely part of a proper name (椒园镇, 强胜路, 三奇医疗
+# 有限公司): place and organisation names are not in any lexicon and are not typos
+PLACE_SUFFIX = set("省市县区乡镇村屯寨街巷路道桥河江湖海山峰岭岛港湾州旗盟庄坊园")
+ORG_SUFFIX = ("公司", "集团", "有限", "股份", "医院", "学校", "大学", "学院", "中学", "小学", "银行", "工厂",
+              "医疗", "科技", "实业", "合作社", "酒店", "宾馆", "商店", "超市", "产业", "工程", "发展", "传媒")
 NAME_CUES = ("记者", "书记", "主任", "局长", "市长", "县长", "省长", "部长", "处长", "科长", "镇长", "村长",
              "主席", "委员", "同志", "先生", "女士", "教授", "院士", "总理", "董事长", "经理", "校长", "老师",
              "医生", "法官", "主持人", "副", "原", "叫", "名叫")
@@ -45,10 +50,13 @@ class Suspect:
 @dataclass
 class Settings:
     # margins in log10 units per tier; tuned by scripts/tune_typo.py on injected corpus typos
-    margin: tuple = (1.0, 4.0, 2.0, 4.5)
+    margin: tuple = (2.0, 2.5, 1.0, 1.5)
     min_word_bucket: int = 12      # a candidate word needs round(2 ln f) >= this (f >= ~150)
     cover_bucket: int = 2          # a known word of bucket >= this covers its characters
     context: int = 3               # characters either side scored by the model
+    unigram_weight: float = 1.0    # share of the unigram log ratio taken off the model's gain
+    min_run: int = 5               # Han runs shorter than this are not examined
+    name_chars: bool = True        # skip surname + given-name characters (names.txt)
     bare_surname: bool = True      # skip after a surname character that belongs to no word
     word_margin: float = 9.0       # ln gain of the best word segmentation (general-domain lexicon)
 
@@ -61,6 +69,7 @@ class Resources:
         self.lm = CharLM.load(cands.DATA / "charlm.bin")
         self.lex = cands.load_lexicon()
         self.table = cands.load_candidates()
+        self.surnames, self.given = cands.load_names()
         cands.add_pairs(self.table, pairs)
         self.load_seconds = time.perf_counter() - t
 
@@ -97,7 +106,7 @@ class Detector:
         for m in HAN_RUN.finditer(text):
             s = m.group()
             n = len(s)
-            if n < 2:
+            if n < self.s.min_run:       # a short run between spaces or marks is a name, a heading
                 continue
             base = m.start()
             covered = bytearray(n)
@@ -147,6 +156,8 @@ class Detector:
                    for j in range(max(lo, i - L + 1), min(i, hi - L) + 1)]
         if not windows or self._is_name(s, i, covered):
             return
+        uw = self.s.unigram_weight
+        uni, lm_ids = self.res.lm.uni_p, self.res.lm.ids
         for c, tier in table:
             # the best known word the candidate forms with its neighbours (longest, then commonest)
             wb = None
@@ -156,7 +167,15 @@ class Detector:
                     wb = (b, j, j + L)
             if wb is None:
                 continue
-            yield c, tier, self._delta(text, base + i, c), self._word_delta(s, i, c), wb
+            after = s[wb[2] - (wb[2] - 1 != i):wb[2] + 4]     # from the word's own last character
+            if after[:1] in PLACE_SUFFIX or after.startswith(ORG_SUFFIX):
+                continue
+            delta = self._delta(text, base + i, c)
+            if uw:
+                # what the context says beyond base frequency: a rare character (in a name, a
+                # term the corpus lacks) must not lose to a common one on frequency alone
+                delta -= uw * (uni[lm_ids.get(c, 0)] - uni[lm_ids.get(s[i], 0)])
+            yield c, tier, delta, self._word_delta(s, i, c), wb
 
     def _check(self, text: str, s: str, base: int, i: int, covered: bytearray) -> Suspect | None:
         best = None
@@ -176,7 +195,14 @@ class Detector:
     def _is_name(self, s: str, i: int, covered: bytearray) -> bool:
         # a surname that belongs to no word right before the suspect (陶国生), or after a title
         # (书记王…): most likely a person's name no list has
-        for k in (i - 1, i - 2):
+        if self.s.name_chars:
+            # surname + one or two given-name characters, all outside words, the suspect among them
+            sur, given = self.res.surnames, self.res.given
+            for k in (i, i - 1, i - 2):
+                if k >= 0 and s[k] in sur and not covered[k]:
+                    tail = s[k + 1:k + 3]
+                    if tail and all(c in given for c in tail[:max(1, i - k)]):
+                        return True
             if k >= 0 and s[k] in SURNAMES:
                 if self.s.bare_surname and not covered[k]:
                     return True

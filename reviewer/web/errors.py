@@ -58,6 +58,16 @@ def respond(status: int, message: str, code: str | None = None, headers: dict | 
     return resp
 
 
+def _rollback() -> None:
+    from flask import g
+    s = g.get("db")
+    if s is not None:
+        try:
+            s.rollback()
+        except Exception:
+            g.pop("db", None)
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(e: ApiError):
@@ -84,8 +94,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(StoreError)
     def _store(e: StoreError):
-        from . import db
-        db.session().rollback()
+        _rollback()
         return respond(e.status, e.message, e.code)
 
     @app.errorhandler(Exception)
@@ -93,4 +102,5 @@ def init_app(app: Flask) -> None:
         if isinstance(e, HTTPException):
             return _http(e)
         log.exception("unhandled error on %s %s", request.method, request.path)
+        _rollback()       # the error page itself queries (the nav badge): not on an aborted transaction
         return respond(500, MESSAGES[500][1])

@@ -226,3 +226,43 @@ def test_cli_report(setup, engine, db_url, tmp_path, monkeypatch, capsys):
     capsys.readouterr()
     assert main(["report", "999999", "--format", "html"]) == 1
     assert capsys.readouterr().err.strip() == "reviewer: 错误：巡检任务不存在"
+
+
+def test_unchanged_page_does_not_bump_the_item_version(setup, engine):
+    """A reviewer who opened the item before tonight's sweep can still decide on it, unless the
+    sweep changed it."""
+    s, rev, _ = setup
+    _, items = run_sweep(s, rev, engine, PAGES)
+    a = items[f"{SITE}/a.html"]
+    seen = a.version
+    run_sweep(s, rev, engine, PAGES)
+    s.refresh(a)
+    assert a.version == seen
+    review.decide(s, rev, a.id, "confirm", a.findings[0].id, expected_version=seen)
+    s.commit()
+    seen = a.version
+    pages = dict(PAGES)
+    pages[f"{SITE}/a.html"] = PAGES[f"{SITE}/a.html"] + f"\n经办人电话{MOBILE}，请核对后再公开。"
+    run_sweep(s, rev, engine, pages)
+    s.refresh(a)
+    assert a.version > seen
+    from reviewer.store.errors import Conflict
+    with pytest.raises(Conflict):
+        review.decide(s, rev, a.id, "approve", expected_version=seen)
+
+
+def test_overlong_uri_and_locator_fit_the_columns(setup):
+    """PostgreSQL enforces column lengths: an 18 kB URL or a deep element path still goes in."""
+    from reviewer.finding import Finding as F
+    s, rev, _ = setup
+    sweep = ingest.create_sweep(s, rev, SITE + "/")
+    uri = f"{SITE}/search?q=" + "政务公开" * 1500
+    f = F(rule="privacy.id-card", category="privacy", severity="critical", uri=uri, part="html>body" + ">div" * 200,
+          start=0, end=18, text=ID_NUMBER, excerpt=ID_NUMBER, message="m", suggestion=None, fingerprint="a" * 24)
+    item = ingest.ingest_sweep_page(s, sweep.id, uri, "t" * 900, [f], text=ID_NUMBER)
+    s.commit()
+    assert len(item.uri.encode()) <= 2000 and item.uri == item.findings[0].uri and len(item.findings[0].part) == 200
+    other = ingest.ingest_sweep_page(s, sweep.id, uri + "y", "t", [f], text=ID_NUMBER)
+    assert other.document_id != item.document_id           # cut uris stay distinct
+    again = ingest.ingest_sweep_page(s, sweep.id, uri, "t", [f], text=ID_NUMBER)
+    assert again.id == item.id

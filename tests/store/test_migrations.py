@@ -11,11 +11,12 @@ from reviewer.cli import main
 from reviewer.store.db import current_revision, make_engine, upgrade
 from reviewer.store.models import Base
 
+HEAD = "0002"
 TABLES = {"agencies", "users", "api_tokens", "documents", "document_versions", "items", "findings",
           "whitelist_entries", "sweeps", "audit_log", "audit_head"}
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def empty_url(request, tmp_path):
     """A database with nothing in it (a new SQLite file, or a brand-new PostgreSQL schema)."""
     if request.param == "sqlite":
@@ -42,11 +43,11 @@ def test_upgrade_on_empty_database_creates_every_table(empty_url):
         tables = set(inspect(engine).get_table_names())
         assert TABLES <= tables
         assert set(Base.metadata.tables) == TABLES
-        assert current_revision(engine) == "0001"
+        assert current_revision(engine) == HEAD
         with engine.connect() as c:   # the genesis head of the audit chain is in place
             assert c.execute(text("SELECT hash, count FROM audit_head")).one() == ("0" * 64, 0)
         upgrade(engine)               # running it again changes nothing
-        assert current_revision(engine) == "0001"
+        assert current_revision(engine) == HEAD
     finally:
         engine.dispose()
 
@@ -78,7 +79,7 @@ def test_cli_db_upgrade(empty_url, monkeypatch, capsys):
     monkeypatch.setenv("REVIEWER_DATABASE_URL", empty_url)
     assert main(["db", "upgrade"]) == 0
     out = capsys.readouterr().out
-    assert "数据库已是最新版本（0001）" in out
+    assert f"数据库已是最新版本（{HEAD}）" in out
     engine = make_engine(empty_url)
     assert TABLES <= set(inspect(engine).get_table_names())
     engine.dispose()
@@ -99,3 +100,36 @@ def test_cli_db_upgrade_unreachable_database_is_one_line(monkeypatch, capsys):
     assert main(["db", "upgrade"]) == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith("reviewer: 错误：无法升级数据库") and "\n" not in err and "Traceback" not in err
+
+
+def test_downgrade_and_upgrade_again(empty_url):
+    """Each migration step runs both ways (so a later revision can be rolled back safely)."""
+    from alembic import command
+
+    from reviewer.store.db import alembic_config
+    engine = make_engine(empty_url)
+    try:
+        upgrade(engine)
+        command.downgrade(alembic_config(engine), "0001")
+        assert current_revision(engine) == "0001"
+        assert "ix_items_queue_all" not in {i["name"] for i in inspect(engine).get_indexes("items")}
+        command.downgrade(alembic_config(engine), "base")
+        assert not (set(inspect(engine).get_table_names()) & TABLES)
+        upgrade(engine)
+        assert current_revision(engine) == HEAD
+    finally:
+        engine.dispose()
+
+
+def test_cli_config_file(tmp_path, monkeypatch, capsys):
+    """`reviewer --config FILE` names the TOML file; its database_url is used."""
+    db = tmp_path / "from-toml.sqlite3"
+    cfg = tmp_path / "reviewer.toml"
+    cfg.write_text(f'database_url = "sqlite:///{db}"\n', encoding="utf-8")
+    monkeypatch.delenv("REVIEWER_DATABASE_URL", raising=False)
+    monkeypatch.setenv("REVIEWER_CONFIG", "")        # main() sets it; monkeypatch restores it
+    assert main(["--config", str(cfg), "db", "upgrade"]) == 0
+    assert db.exists() and str(db) in capsys.readouterr().out
+    cfg.write_text('upload_limit = "huge"\n', encoding="utf-8")
+    assert main(["--config", str(cfg), "db", "upgrade"]) == 2
+    assert "upload_limit" in capsys.readouterr().err

@@ -1,0 +1,82 @@
+"""Four-character idioms misspelt by one character (再接再励 → 再接再厉).
+
+A window of four Han characters that is neither an idiom nor a known word, and that becomes an
+idiom of the shipped list when one character is replaced by a confusable one (same pinyin or
+similar shape), is proposed when the general-domain word route prefers the idiom: 一年之际 stays
+(一年/之际 are common words), 再接再励 is flagged (再/接/再/励 is no word at all).
+"""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+
+from . import candidates as cands
+from .detector import HAN_RUN, Detector, protected_mask, resources
+
+_lock = threading.Lock()
+_index: dict[str, tuple[str, ...]] | None = None
+
+
+def pattern_index() -> dict[str, tuple[str, ...]]:
+    """'再接再?' -> ('再接再厉',): every idiom under each of its four one-character wildcards."""
+    global _index
+    with _lock:
+        if _index is None:
+            idx: dict[str, list[str]] = {}
+            for w in cands.load_idioms():
+                for k in range(4):
+                    idx.setdefault(w[:k] + "?" + w[k + 1:], []).append(w)
+            _index = {k: tuple(v) for k, v in idx.items()}
+        return _index
+
+
+def _crossed(s: str, i: int, lex: dict, min_bucket: int = 8) -> bool:
+    """A common word straddling either edge of s[i:i+4] (我国|居民|生产 around 国居民生): the
+    window is not a unit of the sentence, so not an idiom either."""
+    for a in range(max(0, i - 3), i):                  # words that start before and end inside
+        for b in range(i + 1, min(len(s), i + 4) + 1):
+            if 2 <= b - a <= 4 and lex.get(s[a:b], 0) >= min_bucket:
+                return True
+    for a in range(i + 1, i + 4):                      # words that start inside and end after
+        for b in range(i + 5, min(len(s), a + 4) + 1):
+            if lex.get(s[a:b], 0) >= min_bucket:
+                return True
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class IdiomSlip:
+    start: int
+    end: int
+    wrong: str
+    right: str
+    gain: float
+
+
+def find(text: str, det: Detector | None = None, min_gain: float = 2.0) -> list[IdiomSlip]:
+    det = det or Detector(resources())
+    idx = pattern_index()
+    lex, table = det.res.lex, det.res.table
+    mask = protected_mask(text)
+    out: list[IdiomSlip] = []
+    for m in HAN_RUN.finditer(text):
+        s, base = m.group(), m.start()
+        i = 0
+        while i + 4 <= len(s):
+            w = s[i:i + 4]
+            hit = None
+            if w not in lex and not any(mask[base + i:base + i + 4]) and not _crossed(s, i, lex):
+                for k in range(4):
+                    for idiom in idx.get(w[:k] + "?" + w[k + 1:], ()):
+                        c = idiom[k]
+                        if any(x == c for x, _ in table.get(w[k], ())):
+                            gain = det._seg(idiom) - det._seg(w)
+                            if gain > min_gain and (hit is None or gain > hit.gain):
+                                hit = IdiomSlip(base + i, base + i + 4, w, idiom, gain)
+            if hit:
+                out.append(hit)
+                i += 4
+            else:
+                i += 1
+    return out
