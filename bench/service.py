@@ -113,12 +113,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(url: str, port: int, threads: int, instance: str) -> subprocess.Popen:
+def start_server(url: str, port: int, threads: int, instance: str, server: str = "waitress",
+                 workers: int = 2) -> subprocess.Popen:
+    # stderr to a file: a pipe nobody reads fills up and blocks the server mid-request
     env = {**os.environ, "REVIEWER_DATABASE_URL": url, "REVIEWER_SECRET_KEY": "bench", "REVIEWER_INSTANCE_PATH": instance}
     env.pop("REVIEWER_BROKER_URL", None)
-    return subprocess.Popen([sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{port}", f"--threads={threads}",
-                             "--connection-limit=200", "--call", "service:create_app"],
-                            cwd=str(ROOT), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if server == "gunicorn":
+        # processes: one Python process cannot use more than one core for this CPU-bound work
+        cmd = [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "-w", str(workers), "-k", "gthread",
+               "--threads", str(threads), "--backlog", "512", "service:create_app()"]
+    else:
+        cmd = [sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{port}", f"--threads={threads}",
+               "--connection-limit=200", "--call", "service:create_app"]
+    return subprocess.Popen(cmd,
+                            cwd=str(ROOT), env=env, stdout=subprocess.DEVNULL,
+                            stderr=open(Path(instance) / "server.log", "wb"))
 
 
 async def wait_up(base: str, proc: subprocess.Popen, timeout: float = 60) -> None:
@@ -127,7 +136,7 @@ async def wait_up(base: str, proc: subprocess.Popen, timeout: float = 60) -> Non
     async with aiohttp.ClientSession() as s:
         while time.monotonic() < end:
             if proc.poll() is not None:
-                raise SystemExit("server exited: " + proc.stderr.read().decode()[-2000:])
+                raise SystemExit("server exited; see its log")
             try:
                 async with s.get(base + "/healthz") as r:
                     if r.status == 200:
@@ -208,10 +217,11 @@ async def run_load(base: str, token: str, args) -> list[dict]:
                 await r.read()
                 return r.status
 
-        # warm-up: connection pool, engine, dictionaries
+        # warm-up, concurrent so every worker process and thread gets its share: connection pools,
+        # the rule engine's dictionaries, the filter-count cache
         for fn in (queue_page, items_api, checks_api):
             for _ in range(3):
-                await fn(random.Random(0))
+                await asyncio.gather(*(fn(random.Random(i)) for i in range(args.clients // 2)))
         label = f"{args.clients} clients" + (f", think {args.think:g}s" if args.think else ", closed loop")
         results.append(await phase(f"GET /queue ({label})", queue_page, args.clients, args.requests,
                                    args.phase_seconds, args.think))
@@ -232,7 +242,9 @@ def main() -> int:
     ap.add_argument("--check-requests", type=int, default=40)
     ap.add_argument("--check-clients", type=int, default=4)
     ap.add_argument("--think", type=float, default=0.0, help="mean pause between a client's requests (s)")
-    ap.add_argument("--threads", type=int, default=8, help="waitress worker threads")
+    ap.add_argument("--server", choices=("waitress", "gunicorn"), default="waitress")
+    ap.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    ap.add_argument("--threads", type=int, default=8, help="worker threads (per process)")
     ap.add_argument("--phase-seconds", type=float, default=90.0, help="upper bound on each phase")
     ap.add_argument("--keep", action="store_true", help="keep the schema (for repeated runs: --reuse SCHEMA)")
     ap.add_argument("--reuse", help="use an existing seeded schema instead of seeding")
@@ -263,11 +275,18 @@ def main() -> int:
                   f"(schema {schema}) in {info['seconds']:.1f} s")
         port = free_port()
         with tempfile.TemporaryDirectory() as inst:
-            proc = start_server(url, port, args.threads, inst)
+            proc = start_server(url, port, args.threads, inst, args.server, args.workers)
             base = f"http://127.0.0.1:{port}"
             asyncio.run(wait_up(base, proc))
-            print(f"waitress on {base}, {args.threads} threads; {os.cpu_count()} CPU cores shared with the clients")
-            asyncio.run(run_load(base, token, args))
+            procs = f"{args.workers} processes x " if args.server == "gunicorn" else ""
+            print(f"{args.server} on {base}, {procs}{args.threads} threads; "
+                  f"{os.cpu_count()} CPU cores shared with the load generator")
+            try:
+                asyncio.run(run_load(base, token, args))
+            finally:
+                errors = (Path(inst) / "server.log").read_text(errors="replace").count("Traceback")
+                if errors:
+                    print(f"server logged {errors} tracebacks:\n" + (Path(inst) / "server.log").read_text()[-3000:])
     finally:
         if proc is not None:
             proc.terminate()

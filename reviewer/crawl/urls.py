@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -24,7 +25,11 @@ _MULTI_SLASH = re.compile(r"/{2,}")
 
 
 def extension(url: str) -> str:
-    path = urlsplit(url).path
+    # hot path (every link of every page): plain string work instead of urlsplit
+    path = url.split("#", 1)[0].split("?", 1)[0]
+    if "://" in path:
+        path = path.split("://", 1)[1]
+        path = path[path.find("/"):] if "/" in path else ""
     last = path.rsplit("/", 1)[-1]
     return last.rsplit(".", 1)[-1].lower() if "." in last else ""
 
@@ -53,9 +58,27 @@ def normalize(href: str, base: str | None = None, encoding: str | None = "utf-8"
 
 
 def split_fragment(href: str, base: str | None = None, encoding: str | None = "utf-8") -> tuple[str | None, str]:
-    href = (href or "").strip().replace("\n", "").replace("\r", "").replace("\t", "")
+    href = (href or "").strip()
+    if "\n" in href or "\r" in href or "\t" in href:
+        href = href.replace("\n", "").replace("\r", "").replace("\t", "")
     if not href or href.lower().startswith(NOT_FETCHED_SCHEMES[:-1]):
         return None, ""
+    # the same navigation links recur on every page: resolve each (origin or directory, href) once
+    if href.startswith(("http://", "https://")):
+        key_base = None
+    elif href.startswith("/") and not href.startswith("//") and base:
+        m = _ORIGIN.match(base)
+        key_base = m.group(0) if m else base
+    else:
+        key_base = base
+    return _split_cached(href, key_base, encoding)
+
+
+_ORIGIN = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*")
+
+
+@functools.lru_cache(maxsize=4096)
+def _split_cached(href: str, base: str | None, encoding: str | None) -> tuple[str | None, str]:
     if base:
         try:
             href = urljoin(base, href)
@@ -88,11 +111,12 @@ def split_fragment(href: str, base: str | None = None, encoding: str | None = "u
     return urlunsplit((scheme, netloc, path, parts.query, "")), parts.fragment
 
 
+_HOST = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)")
+
+
 def host_of(url: str) -> str:
-    try:
-        return (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
+    m = _HOST.match(url)
+    return m.group(1).lower().strip("[]") if m else ""
 
 
 def netloc_of(url: str) -> str:

@@ -96,9 +96,14 @@ async def link_findings(page_uri: str, occurrences: Iterable[Occurrence], checke
 
     wanted = {r for r in rules.rules if r in ("link.dead", "link.blocked", "link.soft-404", "link.internal-address")}
     if wanted and targets:
-        results = await asyncio.gather(*(checker.check(u, soft=url_kind(u, first[u].tag) == "page"
-                                                       and (may_get is None or may_get(u)))
-                                         for u in targets), return_exceptions=True)
+        results = [checker.known(u) for u in targets]          # most are known: no task for those
+        unknown = [i for i, r in enumerate(results) if r is None]
+        if unknown:
+            fresh = await asyncio.gather(*(checker.check(targets[i], soft=url_kind(targets[i], first[targets[i]].tag)
+                                                         == "page" and (may_get is None or may_get(targets[i])))
+                                           for i in unknown), return_exceptions=True)
+            for i, r in zip(unknown, fresh):
+                results[i] = r
         for u, res in zip(targets, results):
             if isinstance(res, BaseException):
                 if isinstance(res, asyncio.CancelledError):
@@ -114,10 +119,13 @@ async def link_findings(page_uri: str, occurrences: Iterable[Occurrence], checke
     return findings
 
 
-async def check_document_links(doc, engine, *, allowed_networks: Iterable[str] = (), timeout: float = 10.0,
+async def check_document_links(doc, engine, *, allowed_networks: Iterable[str] | None = None, timeout: float = 10.0,
                                retries: int = 1, backoff: float = 0.5) -> list[Finding]:
     """Check a draft's links. Links into private, loopback or link-local networks are reported as
-    link.internal-address and never fetched, unless `allowed_networks` names them (tests do)."""
+    link.internal-address and never fetched, unless `allowed_networks` names them (tests do; by
+    default the administrator's REVIEWER_ALLOWED_NETWORKS setting, else none)."""
+    if allowed_networks is None:
+        allowed_networks = _configured_networks()
     from .client import HostLimiter, LinkChecker, make_session
     from .netguard import AddressPolicy
 
@@ -141,3 +149,11 @@ async def check_document_links(doc, engine, *, allowed_networks: Iterable[str] =
         checker = LinkChecker(session, HostLimiter(4), policy, retries=retries, backoff=backoff)
         return await link_findings(doc.uri, occurrences, checker, rules, ids=ids, doc_text=doc.text,
                                    page_url_for_fragments=base and split_fragment(base)[0])
+
+
+def _configured_networks() -> list[str]:
+    try:
+        from ..config import load_settings
+        return list(load_settings().allowed_networks or [])
+    except Exception:          # no or bad configuration: block every internal address
+        return []

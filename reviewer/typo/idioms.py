@@ -16,6 +16,15 @@ from .detector import HAN_RUN, Detector, protected_mask, resources
 
 _lock = threading.Lock()
 _index: dict[str, tuple[str, ...]] | None = None
+_pinyin: dict[str, frozenset[str]] | None = None
+
+
+def _sounds(a: str, b: str) -> bool:
+    global _pinyin
+    if _pinyin is None:
+        _pinyin = cands.load_pinyin()
+    pa, pb = _pinyin.get(a), _pinyin.get(b)
+    return bool(pa and pb and pa & pb)
 
 
 def pattern_index() -> dict[str, tuple[str, ...]]:
@@ -70,7 +79,7 @@ def find(text: str, det: Detector | None = None, min_gain: float = 2.0) -> list[
                 for k in range(4):
                     for idiom in idx.get(w[:k] + "?" + w[k + 1:], ()):
                         c = idiom[k]
-                        if any(x == c for x, _ in table.get(w[k], ())):
+                        if any(x == c for x, _ in table.get(w[k], ())) or _sounds(w[k], c):
                             gain = det._seg(idiom) - det._seg(w)
                             if gain > min_gain and (hit is None or gain > hit.gain):
                                 hit = IdiomSlip(base + i, base + i + 4, w, idiom, gain)

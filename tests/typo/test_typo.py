@@ -172,3 +172,27 @@ def test_pycorrector_rule_absent_without_the_extra():
     discover()
     if importlib.util.find_spec("pycorrector") is None:
         assert "typo.pycorrector" not in REGISTRY
+
+
+@pytest.mark.skipif(importlib.util.find_spec("pycorrector") is None or importlib.util.find_spec("kenlm") is None,
+                    reason="extra 'pycorrector' not installed")
+def test_pycorrector_rule_runs_on_a_local_model(tmp_path):
+    arpa = tmp_path / "charlm.arpa"
+    resources().lm.write_arpa(str(arpa))
+    engine = Engine(only=["typo.pycorrector"],
+                    overrides={"typo.pycorrector": {"language_model_path": str(arpa)}})
+    doc = Document(uri="draft:t", kind="text", text="少先队员因该为老人让坐。")
+    found = engine.check(doc)
+    assert found and all(f.severity == "info" and doc.text[f.start:f.end] == f.text for f in found)
+
+
+def test_build_drops_lexicon_misspellings():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import build_lm
+    finally:
+        sys.path.pop(0)
+    lex = {"部署": 3333, "布署": 2, "布告": 300, "王伟": 3, "王位": 500}
+    table = {"布": ("部不步", "", ""), "伟": ("位为", "", "")}
+    assert build_lm.drop_misspellings(lex, table, keep={"王伟"}) == 1
+    assert "布署" not in lex and "布告" in lex and "王伟" in lex

@@ -294,3 +294,23 @@ def test_sweep_into_the_queue(web_app, client, web_tokens):
     assert site.url("/a.html") in uris and site.url("/b.html") in uris
     _error(client.get(f"/api/v1/sweeps/{sid}", headers=bearer(web_tokens["rev_b"])), 403)
     _error(client.get("/api/v1/sweeps/999999", headers=h), 404)
+
+
+def test_sweep_started_from_the_ui_feeds_the_dashboard_trend(web_app, client):
+    from reviewer.netguard import parse_networks
+
+    from .helpers import page_csrf
+    web_app.config["ALLOWED_NETWORKS"] = parse_networks("127.0.0.0/8")
+    login(client, "rev_a")
+    with LocalSite() as site:
+        r = client.post("/sweeps", data={"csrf_token": page_csrf(client, "/sweeps"), "url": site.url("/"),
+                                         "max_pages": "10", "max_depth": "2"})
+        assert r.status_code == 302
+        sid = int(r.headers["Location"].rsplit("/", 1)[1])
+        web_app.extensions["reviewer.sweep_threads"][sid].join(120)
+    page = client.get(f"/sweeps/{sid}").get_data(as_text=True)
+    assert "已完成" in page
+    dash = client.get("/dashboard").get_data(as_text=True)
+    assert "<polyline" in dash and "涉密标识" in dash
+    queue = client.get("/queue").get_data(as_text=True)
+    assert "127.0.0.1" in queue
