@@ -252,7 +252,7 @@ class _Sweep:
                     return _Fetched(status, final, kind, body, ctype, resp.headers.get("ETag"),
                                     resp.headers.get("Last-Modified"), elapsed=time.monotonic() - t0)
         except aiohttp.TooManyRedirects:
-            return _Fetched(None, url, guessed, error="重定向次数过多")
+            return _Fetched(None, url, guessed, error="重定向循环或次数过多")
         except aiohttp.ClientConnectorDNSError:
             return _Fetched(None, url, guessed, error="域名无法解析")
         except aiohttp.ClientConnectorError as e:

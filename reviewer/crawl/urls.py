@@ -69,12 +69,19 @@ def split_fragment(href: str, base: str | None = None, encoding: str | None = "u
     elif href.startswith("/") and not href.startswith("//") and base:
         m = _ORIGIN.match(base)
         key_base = m.group(0) if m else base
+        # fast path for the common site-absolute ASCII link on a normalised page URL: nothing to
+        # escape, no dot segments, so joining is concatenation (same result as the slow path)
+        if m and _PLAIN_PATH.match(href) and "/." not in href and "//" not in href and base is not None \
+                and _NORMALISED_ORIGIN.match(key_base):
+            return key_base + href, ""
     else:
         key_base = base
     return _split_cached(href, key_base, encoding)
 
 
 _ORIGIN = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*")
+_NORMALISED_ORIGIN = re.compile(r"^https?://[a-z0-9.\-]+(?::\d+)?$")
+_PLAIN_PATH = re.compile(r"^/[A-Za-z0-9\-._~/]*(?:\?[A-Za-z0-9\-._~=&+,;:@/]*)?$")
 
 
 @functools.lru_cache(maxsize=4096)

@@ -40,9 +40,11 @@ class LinkRules:
         if occ.hidden:
             message += "（隐藏链接）"
         if doc_text is not None and occ.start is not None and occ.end is not None:
-            excerpt = excerpt_of(doc_text, occ.start, occ.end)
+            context = excerpt_of(doc_text, occ.start, occ.end)
         else:
-            excerpt = occ.text or ""
+            context = occ.text or ""
+        # the anchor text a reader sees, then the target: people find the link by either
+        excerpt = f"{context} → {target}" if context else target
         return Finding(rule=rid, category="link", severity=rule.level, uri=page_uri, part="link",
                        start=occ.start, end=occ.end, text=target, excerpt=excerpt, message=message,
                        suggestion=suggestion, fingerprint=fingerprint(rid, page_uri, target))

@@ -55,12 +55,31 @@ def internal_host_reason(host: str) -> str | None:
     return None
 
 
+class _TrustedHosts(set):
+    """A set whose changes drop the policy's verdict cache (the sweep adds a redirected start host)."""
+
+    def __init__(self, policy):
+        super().__init__()
+        self._policy = policy
+
+    def add(self, host):
+        super().add(host)
+        self._policy._cache = {}
+
+    def update(self, hosts):
+        super().update(hosts)
+        if hasattr(self._policy, "_cache"):
+            self._policy._cache = {}
+
+
 class AddressPolicy:
     """Trusted hosts are fetched whatever they resolve to; other names must resolve to public addresses."""
 
     def __init__(self, allowed_networks: Iterable[str] = (), trusted_hosts: Iterable[str] = ()):
         self.allowed = [ipaddress.ip_network(n, strict=False) for n in allowed_networks]
-        self.trusted = {h.lower() for h in trusted_hosts if h}
+        self.trusted = _TrustedHosts(self)
+        self.trusted.update(h.lower() for h in trusted_hosts if h)
+        self._cache: dict[str, str | None] = {}
 
     def _ip_allowed(self, ip) -> bool:
         if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
@@ -69,6 +88,16 @@ class AddressPolicy:
 
     def blocked_reason(self, host: str) -> str | None:
         """Why a link to `host` must not be fetched (reported as link.internal-address), or None."""
+        try:
+            return self._cache[host]
+        except KeyError:
+            pass
+        reason = self._blocked_reason(host)
+        if len(self._cache) < 100_000:
+            self._cache[host] = reason
+        return reason
+
+    def _blocked_reason(self, host: str) -> str | None:
         host = (host or "").lower()
         if host in self.trusted:
             return None

@@ -61,17 +61,22 @@ class Settings:
     word_margin: float = 7.0       # ln gain of the best word segmentation (general-domain lexicon)
 
 
+@lru_cache(maxsize=1)
+def _base() -> tuple:
+    t = time.perf_counter()
+    base = (CharLM.load(cands.DATA / "charlm.bin"), cands.load_lexicon(), cands.load_candidates(),
+            cands.load_names())
+    return base + (time.perf_counter() - t,)
+
+
 class Resources:
-    """The model and tables, loaded once per process on first use."""
+    """The model and tables, loaded once per process on first use (shared by every variant of
+    known pairs: only the candidate table is copied)."""
 
     def __init__(self, pairs=()):
-        t = time.perf_counter()
-        self.lm = CharLM.load(cands.DATA / "charlm.bin")
-        self.lex = cands.load_lexicon()
-        self.table = cands.load_candidates()
-        self.surnames, self.given = cands.load_names()
+        self.lm, self.lex, table, (self.surnames, self.given), self.load_seconds = _base()
+        self.table = dict(table) if pairs else table
         cands.add_pairs(self.table, pairs)
-        self.load_seconds = time.perf_counter() - t
 
 
 _lock = threading.Lock()
@@ -193,8 +198,7 @@ class Detector:
         return Suspect(base + j, base + k, base + i, wrong, right, tier, delta, gain)
 
     def _is_name(self, s: str, i: int, covered: bytearray) -> bool:
-        # a surname that belongs to no word right before the suspect (陶国生), or after a title
-        # (书记王…): most likely a person's name no list has
+        """Most likely part of a person's name no list has."""
         if self.s.name_chars:
             # surname + one or two given-name characters, all outside words, the suspect among them
             sur, given = self.res.surnames, self.res.given
@@ -203,6 +207,9 @@ class Detector:
                     tail = s[k + 1:k + 3]
                     if tail and all(c in given for c in tail[:max(1, i - k)]):
                         return True
+        # a common surname that belongs to no word right before the suspect (陶国生), or one after
+        # a title (书记王…)
+        for k in (i - 1, i - 2):
             if k >= 0 and s[k] in SURNAMES:
                 if self.s.bare_surname and not covered[k]:
                     return True

@@ -31,7 +31,8 @@ def _nav():
     q = select(func.count(Item.id)).where(Item.status == "pending", Item.superseded_by_id.is_(None))
     if not user.is_admin:
         q = q.where(Item.agency_id == user.agency_id)
-    return {"pending_count": db.session().scalar(q) or 0}
+    scope = "admin" if user.is_admin else user.agency_id
+    return {"pending_count": cache.counts_cache().get(("pending", scope), lambda: db.session().scalar(q) or 0)}
 
 
 @bp.route("/")
@@ -69,11 +70,14 @@ def queue():
         flash(e.message, "error")
         return redirect(url_for("ui.queue"))
     rows = []
+    item_base = url_for("ui.item", item_id=0)[:-1]
     for it in result.items:
         d = review.item_summary(it, result.counts.get(it.id))
-        d["counts"] = {sev: n for sev, n in d["counts"].items() if sev != "total"}
         d["created_at"] = it.created_at
-        d["counts"] = {k: d["counts"][k] for k in SEVERITIES if k in d["counts"]}
+        d["url"] = item_base + str(it.id)
+        d["uri_masked"] = mask_all(it.uri)          # the title is masked by item_summary already
+        # open findings per category, from the item's denormalised counters
+        d["cats"] = {c: getattr(it, "n_" + c, 0) for c in CATEGORIES if getattr(it, "n_" + c, 0)}
         rows.append(d)
 
     def filter_url(key, value):
