@@ -13,7 +13,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/reviewer check demo/drafts/*.txt --fail-on critical
+	$(BIN)/reviewer db upgrade
+	$(BIN)/python -m reviewer.demo
+	$(BIN)/reviewer serve --host 127.0.0.1 --port 5000
 
 check-samples: $(STAMP)
 	$(BIN)/reviewer check demo/drafts/*.txt --fail-on critical

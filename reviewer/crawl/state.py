@@ -96,13 +96,13 @@ class SweepState:
 
     # -- pages ----------------------------------------------------------------------------------
     def page_get(self, url: str) -> dict | None:
-        row = self.db.execute(
-            "SELECT etag, last_modified, hash, kind, title, encoding, findings, links, ids, column_info "
-            "FROM pages WHERE url=?", (url,)).fetchone()
+        row = self.page_row(url)
         if not row:
             return None
         keys = ("etag", "last_modified", "hash", "kind", "title", "encoding", "findings", "links", "ids", "column_info")
-        return dict(zip(keys, row))
+        d = dict(zip(keys, row))
+        d["raw"] = row
+        return d
 
     def page_put(self, url: str, *, etag, last_modified, hash, kind, title, encoding,
                  findings: list[Finding], links: list, ids, column_info, sweep: int = 0, changed: bool = True,

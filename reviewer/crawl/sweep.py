@@ -368,20 +368,23 @@ class _Sweep:
 
     def _follow(self, occurrences, depth: int) -> None:
         """Queue what the crawl fetches itself; start checks of everything else right away."""
-        for occ in occurrences:
-            if occ.url is not None:
-                k = url_kind(occ.url, occ.tag)
-                if k != "resource":
-                    self._enqueue(occ.url, depth + 1, k)
-        if not self.link_rules:
-            return
+        seen = self.seen
+        check = bool(self.link_rules)
+        done, inflight = self.checker._done, self.checker._inflight
         for occ in occurrences:
             u = occ.url
-            if u is None or u in self.seen or self.checker.known(u) is not None or u in self.checker._inflight:
+            if u is None or u in seen:           # most links of a page: navigation crawled long ago
+                continue
+            k = url_kind(u, occ.tag)
+            if k != "resource":
+                self._enqueue(u, depth + 1, k)
+                if u in seen:
+                    continue
+            if not check or u in done or u in inflight:
                 continue
             if self.policy.blocked_reason(host_of(u)) is not None:
                 continue
-            self._spawn_check(u, url_kind(u, occ.tag) == "page" and self.robots.allowed_now(u))
+            self._spawn_check(u, k == "page" and self.robots.allowed_now(u))
 
     def _spawn_check(self, url: str, soft: bool) -> None:
         async def run():
@@ -452,7 +455,7 @@ class _Sweep:
 
     def _unchanged(self, uri: str, depth: int, prev: dict, fr: _Fetched) -> str:
         """304 or same hash: the previous row stands (content findings, links); links are re-checked."""
-        raw = self.state.page_row(uri)
+        raw = prev.get("raw") or self.state.page_row(uri)
         verdict = (raw[14] if raw is not None else None) or OK
         self.checker.record(uri, LinkResult(uri, verdict, fr.status or 304,
                                             "页面提示不存在或已删除" if verdict == SOFT404 else ""))

@@ -45,6 +45,7 @@ class Suspect:
     tier: int             # 0 known pair, 1 same sound, 2 similar shape, 3 same sound other tone
     delta: float          # log10 gain of the model for the correction
     gain: float = 0.0     # delta less the tier's margin: how sure
+    closed: bool = True   # the correction makes every character of the suspect region a word's
 
 
 @dataclass
@@ -127,11 +128,13 @@ class Detector:
             # one finding per suspect region (a maximal run of uncovered characters): a typo
             # uncovers its neighbours too, and two typos side by side are rare
             region: Suspect | None = None
+            r0 = 0
             for i in range(n + 1):
                 if i == n or covered[i]:
                     if region is not None:
-                        out.append(region)
+                        out.append(self._close(s, base, r0, i, region))
                         region = None
+                    r0 = i + 1
                     continue
                 if mask is not None and mask[base + i]:
                     continue
@@ -139,6 +142,29 @@ class Detector:
                 if found is not None and (region is None or found.gain > region.gain):
                     region = found
         return out
+
+    def _close(self, s: str, base: int, r0: int, r1: int, found: Suspect) -> Suspect:
+        """Mark whether the corrected text leaves no character of the region [r0, r1) outside a
+        known word: a real typo breaks one word apart and its fix mends the whole region, while a
+        name or a term the lexicon lacks stays broken after any one-character change."""
+        lex = self.res.lex
+        cb = self.s.cover_bucket
+        k = found.pos - base
+        fixed = s[:k] + found.right[k - (found.start - base)] + s[k + 1:]
+        lo, hi = max(0, r0 - 3), min(len(s), r1 + 3)
+        cov = bytearray(hi - lo)
+        for j in range(lo, hi - 1):
+            for L in (2, 3, 4):
+                if j + L > hi:
+                    break
+                b = lex.get(fixed[j:j + L])
+                if b is not None and b >= cb:
+                    cov[j - lo:j - lo + L] = b"\x01" * L
+        closed = all(cov[x - lo] for x in range(r0, r1))
+        if closed == found.closed:
+            return found
+        return Suspect(found.start, found.end, found.pos, found.wrong, found.right, found.tier,
+                       found.delta, found.gain, closed)
 
     def options(self, text: str, s: str, base: int, i: int, covered: bytearray):
         """Every candidate for s[i] that forms a known word: (char, tier, delta, (bucket, j, k))."""
