@@ -5,8 +5,6 @@ from __future__ import annotations
 import sys
 from contextlib import contextmanager
 
-from sqlalchemy.exc import SQLAlchemyError
-
 
 class CliError(Exception):
     def __init__(self, message: str, status: int = 1):
@@ -17,6 +15,9 @@ class CliError(Exception):
 @contextmanager
 def transaction():
     """Yield a Session on the configured database; commit on success. Errors become CliError."""
+    # imported here, not at module level: every `reviewer` start parses this module's command
+    from sqlalchemy.exc import SQLAlchemyError
+
     from ..config import ConfigError
     from ..masking import mask_all
     from ..store.db import is_schema_missing, open_store

@@ -46,6 +46,7 @@ class Suspect:
     delta: float          # log10 gain of the model for the correction
     gain: float = 0.0     # delta less the tier's margin: how sure
     closed: bool = True   # the correction makes every character of the suspect region a word's
+    residual: int = 0     # characters of the same Han run outside any word and outside this region
 
 
 @dataclass
@@ -129,10 +130,11 @@ class Detector:
             # uncovers its neighbours too, and two typos side by side are rare
             region: Suspect | None = None
             r0 = 0
+            free = covered.count(0)
             for i in range(n + 1):
                 if i == n or covered[i]:
                     if region is not None:
-                        out.append(self._close(s, base, r0, i, region))
+                        out.append(self._close(s, base, r0, i, region, free - (i - r0)))
                         region = None
                     r0 = i + 1
                     continue
@@ -143,7 +145,7 @@ class Detector:
                     region = found
         return out
 
-    def _close(self, s: str, base: int, r0: int, r1: int, found: Suspect) -> Suspect:
+    def _close(self, s: str, base: int, r0: int, r1: int, found: Suspect, residual: int) -> Suspect:
         """Mark whether the corrected text leaves no character of the region [r0, r1) outside a
         known word: a real typo breaks one word apart and its fix mends the whole region, while a
         name or a term the lexicon lacks stays broken after any one-character change."""
@@ -161,10 +163,8 @@ class Detector:
                 if b is not None and b >= cb:
                     cov[j - lo:j - lo + L] = b"\x01" * L
         closed = all(cov[x - lo] for x in range(r0, r1))
-        if closed == found.closed:
-            return found
         return Suspect(found.start, found.end, found.pos, found.wrong, found.right, found.tier,
-                       found.delta, found.gain, closed)
+                       found.delta, found.gain, closed, residual)
 
     def options(self, text: str, s: str, base: int, i: int, covered: bytearray):
         """Every candidate for s[i] that forms a known word: (char, tier, delta, (bucket, j, k))."""
