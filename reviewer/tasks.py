@@ -128,7 +128,7 @@ def run_sweep(factory, sweep_id: int, networks=()) -> dict:
         # one short transaction per page: progress shows while the sweep runs
         with session_scope(factory) as s:
             ingest.ingest_sweep_page(s, sweep_id, result.uri, result.title, result.findings,
-                                     text=getattr(result, "text", None), kind=result.kind)
+                                     text=result.text, kind=result.kind)
 
     try:
         summary = asyncio.run(crawl(opts, on_page=on_page))

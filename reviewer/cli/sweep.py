@@ -198,7 +198,7 @@ class _Queue:
 
     def page(self, result) -> None:
         self.ingest.ingest_sweep_page(self.session, self.sweep_id, result.uri, result.title, result.findings,
-                                      kind=result.kind)
+                                      text=result.text, kind=result.kind)
         self.pending += 1
         if self.pending >= self.BATCH:
             self.session.commit()

@@ -9,12 +9,13 @@ import json
 import os
 import sqlite3
 import time
+import zlib
 from pathlib import Path
 
 from ..finding import Finding
 from ..links.classify import OK, LinkResult
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS pages (
     url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, hash TEXT, kind TEXT, title TEXT,
@@ -27,6 +28,7 @@ CREATE TABLE IF NOT EXISTS links (
 CREATE TABLE IF NOT EXISTS frontier (
     url TEXT PRIMARY KEY, depth INTEGER, kind TEXT, done INTEGER DEFAULT 0, seq INTEGER);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS texts (url TEXT PRIMARY KEY, text BLOB);
 """
 
 
@@ -51,7 +53,7 @@ class SweepState:
         if self._version() not in (None, SCHEMA_VERSION):
             # state from an older layout: it is only a cache, start it afresh
             self.db.executescript("DROP TABLE IF EXISTS pages; DROP TABLE IF EXISTS links; "
-                                  "DROP TABLE IF EXISTS frontier; DROP TABLE IF EXISTS redirects; DROP TABLE IF EXISTS meta;")
+                                  "DROP TABLE IF EXISTS frontier; DROP TABLE IF EXISTS redirects; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS texts;")
         self.db.executescript(SCHEMA)
         self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('schema', ?)", (SCHEMA_VERSION,))
         self._pending = 0
@@ -116,6 +118,18 @@ class SweepState:
              json.dumps(column_info, ensure_ascii=False) if column_info else None, time.time(),
              sweep, int(changed), status, verdict))
         self._touch()
+
+    def text_put(self, url: str, text: str | None) -> None:
+        """Keep the extracted text of a page with findings (compressed), so the review queue can show
+        the findings in place; pages without findings keep nothing, which keeps the state small."""
+        if text:
+            self.db.execute("INSERT OR REPLACE INTO texts VALUES(?,?)", (url, zlib.compress(text.encode("utf-8"), 3)))
+        else:
+            self.db.execute("DELETE FROM texts WHERE url=?", (url,))
+
+    def text_get(self, url: str) -> str | None:
+        row = self.db.execute("SELECT text FROM texts WHERE url=?", (url,)).fetchone()
+        return zlib.decompress(row[0]).decode("utf-8") if row else None
 
     def page_raw_put(self, url: str, raw: tuple) -> None:
         """Re-store an unchanged page's row as it was, stamped with this sweep (no JSON round trip)."""

@@ -83,6 +83,7 @@ class PageResult:
     findings: list[Finding]
     changed: bool
     status: int | None = None
+    text: str | None = None   # extracted text, kept only for pages with content findings
 
 
 @dataclass
@@ -411,6 +412,7 @@ class _Sweep:
                 doc = extract(fr.body, uri, fr.ctype or "text/html", base_url=uri)
                 title = doc.title or title
                 content = self.engine.check(doc, self.ctx)
+                self.state.text_put(uri, doc.text if content else None)
             except ExtractError as e:
                 content = [self._unreadable(uri, f"页面无法解析：{e}")]
             except Exception:                 # a broken page must not stop the sweep
@@ -437,6 +439,7 @@ class _Sweep:
                 else extract(fr.body, uri, fr.ctype)
             kind, title = doc.kind, doc.title
             content = self.engine.check(doc, self.ctx)
+            self.state.text_put(uri, doc.text if content else None)
             for link in doc.links:
                 u = normalize(link.href, uri)
                 if u is not None:
@@ -496,7 +499,8 @@ class _Sweep:
                                       may_get=self.robots.allowed_now)
         column = json.loads(column_info) if column_info else None
         site_f = self._site_findings(url, column)
-        return PageResult(url, kind or "html", title, content + site_f + links_f, bool(changed), status)
+        text = self.state.text_get(url) if content else None
+        return PageResult(url, kind or "html", title, content + site_f + links_f, bool(changed), status, text)
 
     # -- site rules -----------------------------------------------------------------------------
     def _site_findings(self, uri: str, column: dict | None) -> list[Finding]:
