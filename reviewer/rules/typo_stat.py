@@ -54,7 +54,7 @@ class _StatRule(Rule):
         if getattr(self, "_det", None) is None:
             s = self.settings
             fields = {k: s[k] for k in ("min_word_bucket", "cover_bucket", "context", "word_margin",
-                                        "min_run", "bare_surname", "unigram_weight") if k in s}
+                                        "min_run", "bare_surname", "unigram_weight", "single_bucket") if k in s}
             if "margin" in s:
                 fields["margin"] = tuple(s["margin"])
             pairs = _pairs(s["confusions"]) if s.get("known_pairs", True) else ()
@@ -69,7 +69,9 @@ class Suspect(_StatRule):
     Why: most real typos break a word apart (因该 → 因/该) or form a rare one (布署); a character
     4-gram model built from official documents and a general word lexicon tell which reading an
     officer meant. Precision first: a finding is a flag with a suggestion, never a silent fix;
-    names, numbers, Latin text and titles in 《》 or quotation marks are never examined.
+    names, numbers, Latin text and titles in 《》 or quotation marks are never examined. By default
+    only confident findings are reported (the fix mends the whole region, a sound-alike or known
+    pair, a clear model gain); `min_confidence = "all"` lists the others as `info`.
     Example: 「认真洛实各项政策措施」 → 「落实」；「纠正存在的问提」 → 「问题」.
     """
     id = "typo.suspect"
@@ -77,7 +79,13 @@ class Suspect(_StatRule):
     severity = "minor"
     message = "疑似错别字"
     defaults = {"confusions": "typo_confusions.txt", "known_pairs": True, "confident_gain": 2.0,
+                "confident_tiers": [0, 1, 3], "confident_closed": True, "min_confidence": "confident",
                 "confident_severity": "minor", "other_severity": "info"}
+
+    def is_confident(self, s) -> bool:
+        from ..typo.detector import confident
+        st = self.settings
+        return confident(s, st["confident_gain"], tuple(st["confident_tiers"]), st["confident_closed"])
 
     def check(self, doc, ctx):
         if not doc.text or not _HAN4.search(doc.text):
@@ -85,13 +93,18 @@ class Suspect(_StatRule):
         norm = normalize(doc.text)
         det = self._detector()
         known = _known_wrong(self.settings["confusions"])
+        # by default only confident findings are reported: a checker that flags correct sentences
+        # is switched off; min_confidence = "all" also lists the uncertain ones as `info`
+        everything = self.settings["min_confidence"] == "all"
         for s in det.detect(norm.text):
+            sure = self.is_confident(s)
+            if not (sure or everything):
+                continue
             if any(w in s.wrong for w in known if len(w) <= len(s.wrong)):
                 continue
             a, b = norm.source_span(s.start, s.end)
             source = doc.text[a:b]
             right = _respell(source, s.wrong, s.right)
-            sure = s.gain >= self.settings["confident_gain"]
             yield self.finding(
                 doc, a, b, suggestion=right,
                 severity=self.settings["confident_severity"] if sure else self.settings["other_severity"],

@@ -60,7 +60,9 @@ def make_engine(url: str, **kwargs) -> Engine:
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     # objects stay readable after commit: the web layer renders them after the transaction
-    return sessionmaker(bind=engine, expire_on_commit=False)
+    from . import version
+    # every writing transaction bumps the data version (what the web layer's caches check)
+    return version.install(sessionmaker(bind=engine, expire_on_commit=False))
 
 
 @contextmanager

@@ -336,3 +336,12 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     hash: Mapped[str] = mapped_column(String(64))
     count: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), default=0)
+
+
+class DataVersion(Base):
+    """One row: a counter bumped inside every transaction that writes anything (see
+    reviewer.store.version), so a process can tell with one indexed read whether what it cached
+    (queue pages, API lists) is still what the database holds, whoever wrote in the meantime."""
+    __tablename__ = "data_version"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), default=0)

@@ -80,6 +80,7 @@ LIST_PARAMS = [
 
 
 @bp.route("/items", methods=["GET"])
+@cache.cached_response("api")
 @token_required
 @operation(summary="审核队列（按严重程度和等待时间排序）", tags=["items"], parameters=LIST_PARAMS,
            responses={"200": {"description": "一页条目", "content": {"application/json": {"schema": {

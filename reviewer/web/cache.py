@@ -1,53 +1,193 @@
-"""A small time-bounded cache for the queue's filter counts.
+"""Caches for the read-heavy views, kept exact with the database's data version.
 
-The counts per filter (status, category, severity, agency, site) are aggregates over every open
-finding of an agency: with 100,000 findings they cost tens of milliseconds, far more than the page
-of items itself. They are kept for a few seconds per (scope, filters) and dropped at once when this
-process records a decision or a submission; another process's change shows within TTL seconds.
+Two layers, both checked against reviewer.store.version (a counter every writing transaction
+bumps, read once per request before anything else):
+
+- `counts_cache()`: the queue's filter counts (aggregates over every open finding of an agency:
+  tens of milliseconds with 100,000 findings) and similar small values, per (scope, filters).
+- `cached_response(kind)`: whole answers of list views (the queue page, GET /api/v1/items), per
+  (who is asking, path, query string). A hit is served without loading the user, querying or
+  rendering; it is valid only while the data version is the one it was rendered under, so a
+  decision, a submission or a sweep made by any process shows on the very next read. Who is
+  asking is the session's user id (pages) or the API token's hash (API): the answer was rendered
+  for that user when they were active, and any change to users, tokens or data bumps the version.
+  Pages carry the session's CSRF token: it is cut out when stored and the asking session's own
+  token put back when served. A page with pending flash messages is never stored nor served.
+
+Entries also expire after TTL seconds, and the cache is bounded (cleared when full).
 """
 from __future__ import annotations
 
+import functools
+import hashlib
 import threading
 import time
 from typing import Callable
 
-from flask import current_app
+from flask import current_app, g, request, session
 
-TTL = 10.0
+from ..store import version as data_version_mod
+
+TTL = 30.0
 MAX_ENTRIES = 2000
+_NO_VERSION = object()
+CSRF_MARK = b"\x00csrf\x00"
 
 
-class TTLCache:
-    def __init__(self, ttl: float = TTL):
+_local = threading.local()
+
+
+def _read_version(engine):
+    """The counter through a connection of this thread's own, outside the pool and in autocommit:
+    one round trip (a pooled checkout adds a pre-ping and SQLAlchemy's bookkeeping, which cost
+    more than the cached answer itself)."""
+    conn = getattr(_local, "conn", None)
+    if conn is None or getattr(_local, "engine", None) is not engine:
+        fairy = engine.raw_connection()
+        conn = fairy.driver_connection
+        fairy.detach()                 # ours for the thread's life, not counted in the pool
+        if engine.dialect.name == "postgresql":
+            conn.autocommit = True
+        _local.conn, _local.engine = conn, engine
+    try:
+        cur = conn.cursor()
+        cur.execute("SELECT n FROM data_version WHERE id = 1")
+        row = cur.fetchone()
+        cur.close()
+        if engine.dialect.name != "postgresql":
+            conn.rollback()            # SQLite: end the read so the next one sees new commits
+    except Exception:
+        _local.conn = None
+        try:
+            conn.close()
+        except Exception:
+            pass
+        raise
+    if row is None:                    # an emptied database: put the row back (store.version)
+        return data_version_mod.current(engine)
+    return row[0]
+
+
+def data_version():
+    """The data version, read once per request (before the view reads any data)."""
+    v = g.get("_data_version", _NO_VERSION)
+    if v is _NO_VERSION:
+        try:
+            v = _read_version(current_app.extensions["reviewer.engine"])
+        except Exception:        # e.g. a database older than the counter: cache nothing
+            v = None
+        g._data_version = v
+    return v
+
+
+class VersionedCache:
+    """key -> value, valid while the data version is unchanged and for at most `ttl` seconds."""
+
+    def __init__(self, ttl: float = TTL, max_entries: int = MAX_ENTRIES):
         self.ttl = ttl
+        self.max_entries = max_entries
         self._data: dict = {}
         self._lock = threading.Lock()
-        self.generation = 0
+        self._version = None
+
+    def lookup(self, key, version):
+        if version is None:
+            return None
+        hit = self._data.get(key)
+        if hit is not None and hit[0] == version and hit[1] > time.monotonic():
+            return hit[2]
+        return None
+
+    def store(self, key, version, value) -> None:
+        if version is None:
+            return
+        with self._lock:
+            if version != self._version:
+                # a newer version makes every older entry useless: drop them at once
+                if self._version is not None and version < self._version:
+                    return           # a slow request rendered under an older version
+                self._data.clear()
+                self._version = version
+            elif len(self._data) >= self.max_entries:
+                self._data.clear()
+            self._data[key] = (version, time.monotonic() + self.ttl, value)
 
     def get(self, key, compute: Callable[[], object]):
-        now = time.monotonic()
-        with self._lock:
-            hit = self._data.get(key)
-            gen = self.generation
-        if hit is not None and hit[0] > now and hit[1] == gen:
-            return hit[2]
+        v = data_version()
+        hit = self.lookup(key, v)
+        if hit is not None:
+            return hit
         value = compute()
-        with self._lock:
-            if len(self._data) >= MAX_ENTRIES:
-                self._data.clear()
-            self._data[key] = (now + self.ttl, gen, value)
+        self.store(key, v, value)
         return value
 
     def invalidate(self) -> None:
         with self._lock:
-            self.generation += 1
             self._data.clear()
 
 
-def counts_cache() -> TTLCache:
-    return current_app.extensions.setdefault("reviewer.counts", TTLCache())
+def counts_cache() -> VersionedCache:
+    return current_app.extensions.setdefault("reviewer.counts", VersionedCache(ttl=10.0))
+
+
+def response_cache() -> VersionedCache:
+    return current_app.extensions.setdefault("reviewer.responses", VersionedCache())
 
 
 def changed() -> None:
-    """Call after committing anything that changes what the queue counts."""
+    """Call after committing a change. The data version already tells every process; this only
+    frees this process's memory early."""
     counts_cache().invalidate()
+    response_cache().invalidate()
+
+
+def _who(kind: str):
+    if kind == "api":
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            return None
+        return "t:" + hashlib.sha256(token.encode("utf-8")).hexdigest()
+    uid = session.get("uid")
+    if uid is None or "_flashes" in session:
+        return None
+    return f"u:{uid}"
+
+
+def cached_response(kind: str):
+    """Decorator (outermost, above the login/token guard) for GET views whose answer depends only
+    on the user, the path and the query string. `kind`: "html" (session cookie) or "api" (Bearer)."""
+    def deco(view):
+        @functools.wraps(view)
+        def wrapped(*a, **kw):
+            if request.method != "GET" or current_app.config.get("RESPONSE_CACHE") is False:
+                return view(*a, **kw)
+            who = _who(kind)
+            if who is None:
+                return view(*a, **kw)
+            v = data_version()              # before the view reads anything
+            key = (kind, who, request.path, request.query_string)
+            cache = response_cache()
+            hit = cache.lookup(key, v)
+            if hit is not None:
+                return _serve(kind, hit)
+            resp = current_app.make_response(view(*a, **kw))
+            if (resp.status_code == 200 and not resp.direct_passthrough and who == _who(kind)
+                    and "_flashes" not in session):
+                body = resp.get_data()
+                if kind == "html":
+                    from flask_wtf.csrf import generate_csrf
+                    body = body.replace(generate_csrf().encode("ascii"), CSRF_MARK)
+                cache.store(key, v, (body, resp.mimetype, resp.status_code))
+            return resp
+        return wrapped
+    return deco
+
+
+def _serve(kind: str, hit):
+    body, mimetype, status = hit
+    if kind == "html":
+        from flask_wtf.csrf import generate_csrf
+        body = body.replace(CSRF_MARK, generate_csrf().encode("ascii"))
+    return current_app.response_class(body, status=status, mimetype=mimetype)

@@ -46,6 +46,7 @@ FILTERS = ("status", "category", "severity", "agency", "site", "date_from", "dat
 
 
 @bp.route("/queue")
+@cache.cached_response("html")
 @login_required
 def queue():
     s = db.session()

@@ -11,9 +11,9 @@ from reviewer.cli import main
 from reviewer.store.db import current_revision, make_engine, upgrade
 from reviewer.store.models import Base
 
-HEAD = "0002"
+HEAD = "0003"
 TABLES = {"agencies", "users", "api_tokens", "documents", "document_versions", "items", "findings",
-          "whitelist_entries", "sweeps", "audit_log", "audit_head"}
+          "whitelist_entries", "sweeps", "audit_log", "audit_head", "data_version"}
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -12,7 +12,8 @@ from reviewer.document import Document
 from reviewer.engine import Engine
 from reviewer.typo import candidates as cands
 from reviewer.typo import idioms
-from reviewer.typo.detector import Detector, Settings, default_detector, protected_mask, resources
+from reviewer.typo.detector import (Detector, Settings, Suspect, confident, default_detector,
+                                    protected_mask, resources)
 from reviewer.typo.lm import BOS, EOS, CharLM, is_heldout
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -108,6 +109,46 @@ def test_detector_flags_real_typos(text, wrong, right):
 @pytest.mark.parametrize("text", CLEAN)
 def test_detector_keeps_correct_text_clean(text):
     assert default_detector().detect(text) == []
+
+
+@pytest.mark.parametrize("text,wrong,right", TYPOS)
+def test_real_typos_are_confident(text, wrong, right):
+    # each fix mends its whole region (问提 -> 问题 leaves 的 as a word of its own), so it is reported
+    [s] = default_detector().detect(text)
+    assert s.closed and confident(s)
+
+
+def test_confidence_gate():
+    sure = Suspect(0, 2, 1, "问提", "问题", 1, 10.0, 6.0, True)
+    assert confident(sure)
+    assert confident(Suspect(0, 2, 1, "问提", "问题", 3, 10.0, 6.0, True))      # other tone
+    assert not confident(Suspect(0, 2, 1, "问提", "问题", 2, 10.0, 6.0, True))  # shape only
+    assert not confident(Suspect(0, 2, 1, "问提", "问题", 1, 10.0, 6.0, False))  # region left broken
+    assert not confident(Suspect(0, 2, 1, "问提", "问题", 1, 5.0, 1.0, True))    # small gain
+    assert confident(Suspect(0, 2, 1, "问提", "问题", 1, 5.0, 1.0, True), min_gain=0.5)
+
+
+def test_uncertain_findings_only_with_min_confidence_all(tmp_path):
+    doc = Document(uri="draft:t", kind="text", text=TYPOS[0][0])
+    (tmp_path / "x.toml").write_text("[typo.suspect]\nconfident_gain = 99.0\n", encoding="utf-8")
+    assert Engine(only=["typo.suspect"], rules_dirs=(tmp_path,)).check(doc) == []
+    (tmp_path / "x.toml").write_text('[typo.suspect]\nconfident_gain = 99.0\nmin_confidence = "all"\n',
+                                     encoding="utf-8")
+    [f] = Engine(only=["typo.suspect"], rules_dirs=(tmp_path,)).check(doc)
+    assert (f.text, f.suggestion, f.severity) == ("洛实", "落实", "info")
+    assert "置信度一般" in f.message
+    [f] = Engine(only=["typo.suspect"]).check(doc)          # shipped settings: confident, minor
+    assert (f.text, f.severity) == ("洛实", "minor") and "置信度较高" in f.message
+
+
+def test_shape_only_typo_is_reported_only_as_uncertain(tmp_path):
+    # 培脊 -> 培育 is a similar-shape slip: the model is sure, but a shape-only hypothesis is never
+    # confident (tune_typo.py --confidence-only), so it is listed only with min_confidence = "all"
+    doc = Document(uri="draft:t", kind="text", text="（一）培脊信息经济，促进转型发展。")
+    assert Engine(only=["typo.suspect"]).check(doc) == []
+    (tmp_path / "x.toml").write_text('[typo.suspect]\nmin_confidence = "all"\n', encoding="utf-8")
+    [f] = Engine(only=["typo.suspect"], rules_dirs=(tmp_path,)).check(doc)
+    assert (f.text, f.suggestion, f.severity) == ("培脊", "培育", "info")
 
 
 def test_protected_spans_and_short_runs():
