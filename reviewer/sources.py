@@ -39,26 +39,13 @@ def read_stdin(limit: int = MAX_INPUT_BYTES) -> Source:
 
 
 async def fetch_url(url: str, limit: int = MAX_INPUT_BYTES, timeout: float = 30.0) -> Source:
-    import aiohttp
-    try:
-        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout)) as session:
-            async with session.get(url, headers={"User-Agent": USER_AGENT}) as resp:
-                if resp.status >= 400:
-                    raise ExtractError(f"{url}：服务器返回 HTTP {resp.status}")
-                if (resp.content_length or 0) > limit:
-                    raise ExtractError(f"{url}：内容过大，上限 {limit >> 20} MB")
-                chunks, total = [], 0
-                async for chunk in resp.content.iter_chunked(1 << 16):
-                    total += len(chunk)
-                    if total > limit:
-                        raise ExtractError(f"{url}：内容过大，上限 {limit >> 20} MB")
-                    chunks.append(chunk)
-                return Source(uri=str(resp.url), data=b"".join(chunks),
-                              content_type=resp.headers.get("Content-Type"), base_url=str(resp.url))
-    except aiohttp.ClientError as e:
-        raise ExtractError(f"{url}：无法访问（{type(e).__name__}）") from None
-    except TimeoutError:
-        raise ExtractError(f"{url}：访问超时（{timeout:.0f} 秒）") from None
+    """Fetch a URL for `reviewer check`. The operator runs the CLI on their own machine, so every
+    network is allowed here; the service's URL checks go through netguard with the configured ones."""
+    import ipaddress
+
+    from .netguard import guarded_fetch
+    everywhere = [ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0")]
+    return await guarded_fetch(url, everywhere, limit, timeout)
 
 
 USER_AGENT = "Mozilla/5.0 (compatible; reviewer/0.1; +政务公开形式审查)"

@@ -99,3 +99,47 @@ def test_rules_list_prints_every_rule_with_its_doc():
     for rid, cls in discover().items():
         assert rid in out
         assert cls.summary(), f"{rid} has no one-line doc"
+
+
+@pytest.fixture
+def local_site():
+    """A real HTTP server on 127.0.0.1 serving a GBK page with a classification mark, and a 404."""
+    import http.server
+    import threading
+
+    page = ("<html><head><meta charset='gb2312'><title>关于防汛工作的通知</title></head>"
+            "<body><p>机密★1年</p><p>各乡镇：请做好防汛工作。</p></body></html>").encode("gb18030")
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            if self.path == "/notice.html":
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.end_headers()
+                self.wfile.write(page)
+            else:
+                self.send_error(404)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def test_check_url_fetches_decodes_and_checks(local_site):
+    url = local_site + "/notice.html"
+    r = reviewer("check", url, "--format", "jsonl", "--rules", "secrecy")
+    assert r.returncode == 1, r.stderr.decode()
+    f = json.loads(r.stdout.decode().splitlines()[0])
+    assert f["uri"] == url and f["text"] == "机密★1年"
+
+
+def test_check_url_that_is_dead_is_one_line_exit_2(local_site):
+    r = reviewer("check", local_site + "/gone.html")
+    assert r.returncode == 2
+    err = r.stderr.decode().strip().splitlines()
+    assert len(err) == 1 and "404" in err[0]

@@ -3,16 +3,19 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from sqlalchemy import func, select
 
 from .portal import Site
 from .test_cli_and_drafts import _cli
 
 
-async def test_sweep_queue_creates_items_and_finishes_the_sweep(portal: Site, tmp_path, monkeypatch):
+@pytest.fixture
+def queue_db(tmp_path, monkeypatch):
+    """A fresh SQLite review store with the agency 示范县, configured for the CLI; yields a sessionmaker."""
     from reviewer.store.accounts import get_or_create_agency
     from reviewer.store.db import make_engine, make_sessionmaker, upgrade
-    from reviewer.store.models import Item, Sweep
 
     url = f"sqlite:///{tmp_path / 'queue.sqlite3'}"
     engine = make_engine(url)
@@ -23,6 +26,13 @@ async def test_sweep_queue_creates_items_and_finishes_the_sweep(portal: Site, tm
         s.commit()
     monkeypatch.setenv("REVIEWER_DATABASE_URL", url)
     monkeypatch.setenv("REVIEWER_INSTANCE_PATH", str(tmp_path / "instance"))
+    return factory
+
+
+async def test_sweep_queue_creates_items_and_finishes_the_sweep(portal: Site, tmp_path, queue_db):
+    from reviewer.store.models import Item, Sweep
+
+    factory = queue_db
     code, out, err = await _cli("sweep", portal.base + "/", "--rules", "link", "--queue", "--agency", "示范县",
                                 "--state", str(tmp_path / "s.sqlite"), "--timeout", "1", "--format", "jsonl")
     assert code == 1, err
@@ -39,23 +49,13 @@ async def test_sweep_queue_creates_items_and_finishes_the_sweep(portal: Site, tm
     assert code == 2 and "单位不存在" in err and "Traceback" not in err
 
 
-async def test_swept_items_keep_the_text_their_findings_point_into(portal: Site, tmp_path, monkeypatch):
+async def test_swept_items_keep_the_text_their_findings_point_into(portal: Site, tmp_path, queue_db):
     """The item page highlights findings in place: a swept page's item needs its text snapshot."""
-    from reviewer.store.accounts import get_or_create_agency
-    from reviewer.store.db import make_engine, make_sessionmaker, upgrade
     from reviewer.store.models import DocumentVersion, Finding, Item
 
     from .portal import ID_NUMBER
 
-    url = f"sqlite:///{tmp_path / 'queue.sqlite3'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    factory = make_sessionmaker(engine)
-    with factory() as s:
-        get_or_create_agency(s, "示范县")
-        s.commit()
-    monkeypatch.setenv("REVIEWER_DATABASE_URL", url)
-    monkeypatch.setenv("REVIEWER_INSTANCE_PATH", str(tmp_path / "instance"))
+    factory = queue_db
     code, _, err = await _cli("sweep", portal.base + "/", "--rules", "privacy", "--queue", "--agency", "示范县",
                               "--state", str(tmp_path / "s.sqlite"), "--timeout", "1", "--format", "jsonl")
     assert code == 1, err
