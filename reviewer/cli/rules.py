@@ -24,7 +24,8 @@ def run(args) -> int:
     console = Console(file=sys.stdout, width=max(120, Console().width))
     table = Table(show_lines=args.doc)
     for col in ("规则", "类别", "级别", "启用", "说明"):
-        table.add_column(col, no_wrap=col != "说明")
+        # the doc column folds rather than cuts: the listing is the rules' documentation
+        table.add_column(col, no_wrap=col != "说明", overflow="fold")
     for rid, cls in sorted(REGISTRY.items()):
         doc = (cls.__doc__ or "").strip() if args.doc else cls.summary()
         table.add_row(rid, cls.category, SEVERITY_LABELS[cls.severity], "是" if rid in enabled else "否", doc)
