@@ -1,17 +1,28 @@
 """Service benchmark: the review queue with 100,000 findings in PostgreSQL, on a real WSGI server.
 
     python bench/service.py [--findings 100000] [--clients 50] [--requests 1000] [--think 0]
+                            [--write-every 0] [--server reviewer] [--workers N] [--threads 8]
 
 Seeds a fresh PostgreSQL schema (REVIEWER_BENCH_PG_URL, default the local `test` database) with
-5 agencies, 10 findings per item, then serves `service:create_app` with waitress in a separate
-process and measures, with N concurrent clients (aiohttp):
-  - the queue page (GET /queue, logged-in reviewer of one agency, its default filters),
-  - GET /api/v1/items (a page of 20, Bearer token),
-  - POST /api/v1/checks with a 10,000-character draft (fewer requests, same clients).
-Prints p50/p95/max and throughput; asserts nothing. Every phase is bounded in time
+5 agencies, 10 findings per item, then starts the service the way production does (`reviewer
+serve`: gunicorn, one process per core, 8 threads each) in a separate process and measures, with
+N concurrent clients (aiohttp, all in this one process; its CPU use is printed), after a warm-up
+of the same mix (--warmup seconds):
+  - the queue page (GET /queue, logged-in reviewer of one agency, its default filters; 70% page 1,
+    else pages 2-20),
+  - GET /api/v1/items (a page of 20, Bearer token; 70% page 1, else pages 2-50),
+  - POST /api/v1/checks with a 10,000-character draft (fewer requests, 1 then 4 clients).
+Prints p50/p95/max, throughput, the CPU used by the client and by the server processes, and the
+load average (the machine's cores may be shared). Asserts nothing. Every phase is bounded in time
 (--phase-seconds), and the schema is dropped at the end. `--think S` gives each client a random
 pause (mean S seconds) between requests, the way officers actually use a queue; 0 is a closed loop
 (every client fires again as soon as it has its answer: the worst case for latency).
+
+The service keeps whole answers of the list views while the database's data version is unchanged
+(reviewer.web.cache). The list phases only read, so after the warm-up they measure that warm
+state; `--write-every S` submits a draft every S seconds meanwhile, each one emptying every cached
+answer in every process: the figure for a queue that is being worked on. BENCH_TIMELINE=1 also
+prints p50/p95 for each second of a phase.
 """
 from __future__ import annotations
 
@@ -178,8 +189,10 @@ async def login(session, base: str) -> None:
         assert r.status == 302, r.status
 
 
-async def phase(name: str, make_request, clients: int, total: int, seconds: float, think: float) -> dict:
+async def phase(name: str, make_request, clients: int, total: int, seconds: float, think: float,
+                report: bool = True) -> dict:
     lat: list[float] = []
+    stamps: list[tuple[float, float]] = []
     errors = 0
     deadline = time.monotonic() + seconds
     counter = {"left": total}
@@ -194,6 +207,7 @@ async def phase(name: str, make_request, clients: int, total: int, seconds: floa
             t = time.perf_counter()
             status = await make_request(rnd)
             lat.append(time.perf_counter() - t)
+            stamps.append((t, lat[-1]))
             if status >= 400:
                 errors += 1
             if think:
@@ -204,6 +218,14 @@ async def phase(name: str, make_request, clients: int, total: int, seconds: floa
     await asyncio.gather(*(client(i) for i in range(clients)))
     wall = time.perf_counter() - t0
     cpu, srv = time.process_time() - cpu0, server_cpu() - srv0
+    if not report:
+        return {}
+    if os.environ.get("BENCH_TIMELINE"):
+        t_0 = stamps[0][0]
+        for k in range(0, int(stamps[-1][0] - t_0) + 1):
+            sec = sorted(l for t, l in stamps if k <= t - t_0 < k + 1)
+            if len(sec) > 20:
+                print(f"   second {k}: n={len(sec)} p50={sec[len(sec) // 2] * 1000:.0f} p95={sec[int(len(sec) * .95)] * 1000:.0f}")
     lat.sort()
     q = statistics.quantiles(lat, n=100) if len(lat) >= 2 else [lat[0]] * 99
     out = {"name": name, "n": len(lat), "errors": errors, "p50_ms": q[49] * 1000, "p95_ms": q[94] * 1000,
@@ -244,15 +266,35 @@ async def run_load(base: str, token: str, args) -> list[dict]:
                 return r.status
 
         # warm-up, concurrent so every worker process and thread gets its share: connection pools,
-        # the rule engine's dictionaries, the filter-count cache
-        for fn in (queue_page, items_api, checks_api):
-            for _ in range(3):
-                await asyncio.gather(*(fn(random.Random(i)) for i in range(args.clients // 2)))
+        # the rule engine's dictionaries; then the same mix as the phase for --warmup seconds
+        # (the server's response cache and filter counts fill; nothing here writes, so they stay)
+        for _ in range(3):
+            await asyncio.gather(*(checks_api(random.Random(i)) for i in range(args.clients // 2)))
         label = f"{args.clients} clients" + (f", think {args.think:g}s" if args.think else ", closed loop")
-        results.append(await phase(f"GET /queue ({label})", queue_page, args.clients, args.requests,
-                                   args.phase_seconds, args.think))
-        results.append(await phase(f"GET /api/v1/items ({label})", items_api, args.clients, args.requests,
-                                   args.phase_seconds, args.think))
+        if args.write_every:
+            label += f", a submission every {args.write_every:g}s"
+        writes = {"n": 0}
+
+        async def writer():
+            # what officers do meanwhile: each write empties every cached answer in every process
+            k = 0
+            while True:
+                await asyncio.sleep(args.write_every)
+                k += 1
+                async with s.post(f"{base}/api/v1/submissions", headers=h,
+                                  json={"text": f"关于第{k}批政务公开事项的通知。\n联系电话：0371-1234567。\n"}) as r:
+                    await r.read()
+                    writes["n"] += r.status == 201
+
+        for name, fn in ((f"GET /queue ({label})", queue_page), (f"GET /api/v1/items ({label})", items_api)):
+            if args.warmup:
+                await phase("warm-up", fn, args.clients, 10 ** 9, args.warmup, args.think, report=False)
+            w = asyncio.create_task(writer()) if args.write_every else None
+            results.append(await phase(name, fn, args.clients, args.requests, args.phase_seconds, args.think))
+            if w is not None:
+                w.cancel()
+        if args.write_every:
+            print(f"submissions made during the list phases: {writes['n']}")
         results.append(await phase("POST /api/v1/checks 10k chars (1 client)", checks_api, 1, args.check_requests,
                                    args.phase_seconds, 0))
         results.append(await phase(f"POST /api/v1/checks 10k chars ({args.check_clients} clients)", checks_api,
@@ -270,8 +312,13 @@ def main() -> int:
     ap.add_argument("--think", type=float, default=0.0, help="mean pause between a client's requests (s)")
     ap.add_argument("--server", choices=("reviewer", "waitress", "gunicorn"), default="reviewer",
                     help="reviewer: `reviewer serve` (what production runs); or waitress/gunicorn directly")
-    ap.add_argument("--workers", type=int, default=4, help="worker processes (reviewer serve, gunicorn)")
+    ap.add_argument("--workers", type=int, default=max(1, min(4, os.cpu_count() or 1)),
+                    help="worker processes (reviewer serve, gunicorn); default as `reviewer serve`: the cores, at most 4")
     ap.add_argument("--threads", type=int, default=8, help="worker threads (per process)")
+    ap.add_argument("--write-every", type=float, default=0.0,
+                    help="during the list phases, submit a draft every S seconds (0: read only)")
+    ap.add_argument("--warmup", type=float, default=3.0,
+                    help="seconds of the same request mix before each list phase (not measured)")
     ap.add_argument("--phase-seconds", type=float, default=90.0, help="upper bound on each phase")
     ap.add_argument("--keep", action="store_true", help="keep the schema (for repeated runs: --reuse SCHEMA)")
     ap.add_argument("--reuse", help="use an existing seeded schema instead of seeding")
@@ -310,7 +357,15 @@ def main() -> int:
             asyncio.run(wait_up(base, proc))
             procs = f"{args.workers} processes x " if args.server != "waitress" else ""
             print(f"{args.server} on {base}, {procs}{args.threads} threads; "
-                  f"{os.cpu_count()} CPU cores shared with the load generator")
+                  f"{os.cpu_count()} CPU cores shared with the load generator (one process, aiohttp); "
+                  f"load average {'/'.join(f'{x:.2f}' for x in os.getloadavg())}")
+            print(f"clients: {args.clients}, " + (f"each pausing {args.think:g} s on average between requests"
+                  if args.think else "closed loop (each fires again as soon as it has its answer)")
+                  + f"; {args.warmup:g} s warm-up of the same mix before each list phase; "
+                  + (f"a submission every {args.write_every:g} s during the list phases (each one empties the "
+                     "service's response cache)" if args.write_every else
+                     "no writes during the list phases, so the service's response cache (emptied by every "
+                     "write) stays warm: see --write-every"))
             try:
                 asyncio.run(run_load(base, token, args))
             finally:

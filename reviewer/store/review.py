@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Callable, Iterable, Sequence
 
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, lazyload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..finding import SEVERITIES, SEVERITY_RANK, CATEGORIES
@@ -454,8 +454,11 @@ def list_items(session: Session, user: User, status: str | None = None, category
         conds.append(getattr(Item, "n_" + severity) > 0)
 
     total = session.scalar(select(func.count(Item.id)).where(*conds)) or 0
+    # the document is not part of a list entry: joined eagerly (the model's default) it makes the
+    # database join every item in scope with its document before it can sort and cut the page
     items = list(session.scalars(
-        select(Item).where(*conds).order_by(Item.severity_rank.desc(), Item.created_at, Item.id)
+        select(Item).options(lazyload(Item.document)).where(*conds)
+        .order_by(Item.severity_rank.desc(), Item.created_at, Item.id)
         .offset((page - 1) * per_page).limit(per_page)))
     counts = {i.id: i.counts for i in items}
     facets: dict[str, dict] = {}

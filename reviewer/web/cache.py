@@ -32,6 +32,7 @@ TTL = 30.0
 MAX_ENTRIES = 2000
 _NO_VERSION = object()
 CSRF_MARK = b"\x00csrf\x00"
+RENDER_WAIT = 5.0            # seconds a thread waits for another's render of the same answer
 
 
 _local = threading.local()
@@ -41,21 +42,27 @@ def _read_version(engine):
     """The counter through a connection of this thread's own, outside the pool and in autocommit:
     one round trip (a pooled checkout adds a pre-ping and SQLAlchemy's bookkeeping, which cost
     more than the cached answer itself)."""
+    if engine.dialect.name != "postgresql":
+        # SQLite reads a local file through the pool (an in-memory database lives in its pooled
+        # connection: taking that out of the pool would lose it)
+        return data_version_mod.current(engine)
     conn = getattr(_local, "conn", None)
     if conn is None or getattr(_local, "engine", None) is not engine:
+        if conn is not None:           # another app's database (tests make many)
+            try:
+                conn.close()
+            except Exception:
+                pass
         fairy = engine.raw_connection()
         conn = fairy.driver_connection
         fairy.detach()                 # ours for the thread's life, not counted in the pool
-        if engine.dialect.name == "postgresql":
-            conn.autocommit = True
+        conn.autocommit = True
         _local.conn, _local.engine = conn, engine
     try:
         cur = conn.cursor()
         cur.execute("SELECT n FROM data_version WHERE id = 1")
         row = cur.fetchone()
         cur.close()
-        if engine.dialect.name != "postgresql":
-            conn.rollback()            # SQLite: end the read so the next one sees new commits
     except Exception:
         _local.conn = None
         try:
@@ -89,6 +96,7 @@ class VersionedCache:
         self._data: dict = {}
         self._lock = threading.Lock()
         self._version = None
+        self._inflight: dict = {}
 
     def lookup(self, key, version):
         if version is None:
@@ -112,11 +120,36 @@ class VersionedCache:
                 self._data.clear()
             self._data[key] = (version, time.monotonic() + self.ttl, value)
 
+    def begin(self, key) -> tuple[bool, threading.Event]:
+        """(True, event) for the first thread to render `key`; (False, its event) for others."""
+        with self._lock:
+            ev = self._inflight.get(key)
+            if ev is not None:
+                return False, ev
+            ev = self._inflight[key] = threading.Event()
+            return True, ev
+
+    def end(self, key, event: threading.Event) -> None:
+        with self._lock:
+            self._inflight.pop(key, None)
+        event.set()
+
     def get(self, key, compute: Callable[[], object]):
         v = data_version()
         hit = self.lookup(key, v)
         if hit is not None:
             return hit
+        leader, event = self.begin(key)
+        if not leader:               # another thread is computing it: wait for its value
+            event.wait(RENDER_WAIT)
+            hit = self.lookup(key, v)
+            return hit if hit is not None else self._compute(key, v, compute)
+        try:
+            return self._compute(key, v, compute)
+        finally:
+            self.end(key, event)
+
+    def _compute(self, key, v, compute):
         value = compute()
         self.store(key, v, value)
         return value
@@ -170,19 +203,36 @@ def cached_response(kind: str):
             key = (kind, who, request.path, request.query_string)
             cache = response_cache()
             hit = cache.lookup(key, v)
+            if hit is None:
+                # one render per key at a time: when a write has emptied the cache, the threads
+                # asking for the same page wait for the first one's answer instead of all
+                # rendering it (a page costs 10-15 ms of CPU, a served copy well under 1 ms)
+                leader, event = cache.begin(key)
+                if not leader:
+                    event.wait(RENDER_WAIT)
+                    hit = cache.lookup(key, v)
+                else:
+                    try:
+                        return _render(kind, who, key, v, cache, view, a, kw)
+                    finally:
+                        cache.end(key, event)
             if hit is not None:
                 return _serve(kind, hit)
-            resp = current_app.make_response(view(*a, **kw))
-            if (resp.status_code == 200 and not resp.direct_passthrough and who == _who(kind)
-                    and "_flashes" not in session):
-                body = resp.get_data()
-                if kind == "html":
-                    from flask_wtf.csrf import generate_csrf
-                    body = body.replace(generate_csrf().encode("ascii"), CSRF_MARK)
-                cache.store(key, v, (body, resp.mimetype, resp.status_code))
-            return resp
+            return _render(kind, who, key, v, cache, view, a, kw)
         return wrapped
     return deco
+
+
+def _render(kind, who, key, v, cache, view, a, kw):
+    resp = current_app.make_response(view(*a, **kw))
+    if (resp.status_code == 200 and not resp.direct_passthrough and who == _who(kind)
+            and "_flashes" not in session):
+        body = resp.get_data()
+        if kind == "html":
+            from flask_wtf.csrf import generate_csrf
+            body = body.replace(generate_csrf().encode("ascii"), CSRF_MARK)
+        cache.store(key, v, (body, resp.mimetype, resp.status_code))
+    return resp
 
 
 def _serve(kind: str, hit):
