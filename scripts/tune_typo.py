@@ -42,6 +42,21 @@ from reviewer.typo.detector import HAN_RUN, Detector, Settings, protected_mask, 
 from reviewer.typo.lm import is_heldout  # noqa: E402
 
 
+
+def _inject(s: str, rng, res) -> tuple[str, dict]:
+    """One confusion injected at a random unprotected character: (sentence, {position: original}).
+    Same pinyin and tone 60%, same pinyin other tone 25%, similar shape 15% (pinyin input dominates)."""
+    mask = protected_mask(s)
+    pos = [i for i, ch in enumerate(s) if "\u4e00" <= ch <= "\u9fff" and not mask[i] and ch in res.table]
+    if not pos:
+        return s, {}
+    i = rng.choice(pos)
+    opts = res.table[s[i]]
+    r = rng.random()
+    want = 1 if r < 0.6 else 3 if r < 0.85 else 2
+    pool = [c for c, t in opts if t == want] or [c for c, t in opts]
+    return s[:i] + rng.choice(pool) + s[i + 1:], {i: s[i]}
+
 def make_data(corpus: Path, n: int, seed: int):
     rng = random.Random(seed)
     res = resources()
@@ -53,18 +68,7 @@ def make_data(corpus: Path, n: int, seed: int):
         if rng.random() < 0.5:
             rows.append((s, {}))
             continue
-        mask = protected_mask(s)
-        pos = [i for i, ch in enumerate(s) if "\u4e00" <= ch <= "\u9fff" and not mask[i] and ch in res.table]
-        if not pos:
-            rows.append((s, {}))
-            continue
-        i = rng.choice(pos)
-        opts = res.table[s[i]]
-        r = rng.random()
-        want = 1 if r < 0.6 else 3 if r < 0.85 else 2
-        pool = [c for c, t in opts if t == want] or [c for c, t in opts]
-        c = rng.choice(pool)
-        rows.append((s[:i] + c + s[i + 1:], {i: s[i]}))
+        rows.append(_inject(s, rng, res))
     return rows
 
 
@@ -149,17 +153,7 @@ def make_hard(corpus: Path, seed: int):
         if rng.random() < 0.5:
             rows.append((s, {}))
             continue
-        mask = protected_mask(s)
-        pos = [i for i, ch in enumerate(s) if "\u4e00" <= ch <= "\u9fff" and not mask[i] and ch in res.table]
-        if not pos:
-            rows.append((s, {}))
-            continue
-        i = rng.choice(pos)
-        opts = res.table[s[i]]
-        r = rng.random()
-        want = 1 if r < 0.6 else 3 if r < 0.85 else 2
-        pool = [c for c, t in opts if t == want] or [c for c, t in opts]
-        rows.append((s[:i] + rng.choice(pool) + s[i + 1:], {i: s[i]}))
+        rows.append(_inject(s, rng, res))
     return rows
 
 
