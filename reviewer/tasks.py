@@ -120,6 +120,8 @@ def run_sweep(factory, sweep_id: int, networks=()) -> dict:
         sweep = ingest.start_sweep(s, sweep_id)
         start_url = sweep.url
         options = json.loads(sweep.options or "{}")
+    # content rules stay in this process (jobs=0): a Celery prefork worker is daemonic and may not
+    # start processes of its own, and the service's sweeps are one portal at a time anyway
     opts = SweepOptions(start_url=start_url, max_pages=int(options.get("max_pages", DEFAULT_MAX_PAGES)),
                         max_depth=int(options.get("max_depth", DEFAULT_MAX_DEPTH)), state_path=":memory:",
                         allowed_networks=[str(n) for n in networks])

@@ -35,10 +35,13 @@ def add_parser(sub) -> None:
     p.add_argument("--queue", action="store_true", help="把发现的问题送入审核队列（需同时给出 --agency）")
     p.add_argument("--agency", metavar="A", help="--queue 时巡检所属单位（名称或编号）")
     p.add_argument("--no-progress", action="store_true", help="不显示进度条")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="内容检查（文本提取和规则）使用的工作进程数，0 表示在抓取进程内完成（默认：CPU 核数减一，最多 4）")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
+    from ..crawl.content import default_jobs
     from ..crawl.sweep import SweepOptions, run_sweep
     from ..crawl.urls import normalize
     from ..engine import Engine
@@ -87,7 +90,8 @@ def run(args) -> int:
         start_url=args.url, max_pages=args.max_pages, max_depth=args.max_depth, concurrency=args.concurrency,
         delay=args.delay, allow_hosts=args.allow_host, include=args.include, exclude=args.exclude,
         ignore_robots=args.ignore_robots, state_path=args.state, resume=args.resume, rules=rules,
-        timeout=args.timeout, allowed_networks=args.allow_network)
+        timeout=args.timeout, allowed_networks=args.allow_network,
+        jobs=default_jobs() if args.jobs is None else max(0, args.jobs))
 
     try:
         out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout

@@ -24,7 +24,6 @@ import aiohttp
 import yarl
 
 from ..engine import Context, Engine
-from ..extract import ExtractError, extract
 from ..extract.limits import MAX_INPUT_BYTES
 from ..finding import Finding, fingerprint
 from ..links.check import LinkRules, Occurrence, link_findings
@@ -35,6 +34,7 @@ from ..links.netguard import AddressPolicy
 from ..masking import mask_all
 from . import columns
 from .charset import decode_html
+from .content import ContentChecker
 from .robots import Robots
 from .scope import Scope
 from .state import SweepState, default_state_path
@@ -72,6 +72,7 @@ class SweepOptions:
     max_page_bytes: int = 10 << 20
     max_attachment_bytes: int = MAX_INPUT_BYTES
     today: date | None = None
+    jobs: int = 0                      # worker processes for extraction and content rules; 0: in this one
     stop: threading.Event | None = None   # set it to end the sweep early (the frontier is kept)
 
 
@@ -408,16 +409,13 @@ class _Sweep:
         title = col.title
         content: list[Finding] = []
         if self.content_rules:
-            try:
-                doc = extract(fr.body, uri, fr.ctype or "text/html", base_url=uri)
-                title = doc.title or title
-                content = self.engine.check(doc, self.ctx)
-                self.state.text_put(uri, doc.text if content else None)
-            except ExtractError as e:
-                content = [self._unreadable(uri, f"页面无法解析：{e}")]
-            except Exception:                 # a broken page must not stop the sweep
-                log.exception("extracting %s", mask_all(uri))
-                content = [self._unreadable(uri, "页面无法解析")]
+            checked = await self.content.check(fr.body, uri, fr.ctype, True)
+            if checked.error:
+                content = [self._unreadable(uri, checked.error)]
+            else:
+                title = checked.title or title
+                content = checked.findings
+                self.state.text_put(uri, checked.text)
         column = None
         if want_columns:
             column = columns.analyse(col.root, uri, title, self.ctx.today, is_home=is_start)
@@ -434,21 +432,16 @@ class _Sweep:
         kind = extension(uri) or "attachment"
         title = None
         occurrences: list[Occurrence] = []
-        try:
-            doc = await asyncio.to_thread(extract, fr.body, uri, fr.ctype) if len(fr.body) > (1 << 20) \
-                else extract(fr.body, uri, fr.ctype)
-            kind, title = doc.kind, doc.title
-            content = self.engine.check(doc, self.ctx)
-            self.state.text_put(uri, doc.text if content else None)
-            for link in doc.links:
-                u = normalize(link.href, uri)
+        checked = await self.content.check(fr.body, uri, fr.ctype, False)
+        if checked.error:
+            content = [self._unreadable(uri, checked.error)]
+        else:
+            kind, title, content = checked.kind, checked.title, checked.findings
+            self.state.text_put(uri, checked.text)
+            for href, tag, text, hidden in checked.links:
+                u = normalize(href, uri)
                 if u is not None:
-                    occurrences.append(Occurrence(u, link.tag, link.text or "", "", link.hidden))
-        except ExtractError as e:
-            content = [self._unreadable(uri, f"附件无法读取：{e}")]
-        except Exception:
-            log.exception("extracting %s", mask_all(uri))
-            content = [self._unreadable(uri, "附件无法读取（文件损坏或格式不受支持）")]
+                    occurrences.append(Occurrence(u, tag, text, "", hidden))
         self._follow(occurrences, depth)
         self.state.page_put(uri, etag=fr.etag, last_modified=fr.last_modified, hash=digest, kind=kind,
                             title=title, encoding=None, findings=content,
@@ -593,6 +586,8 @@ class _Sweep:
                                    backoff=self.o.backoff, max_retry_after=self.o.max_retry_after,
                                    state=self.state, ttl=self.o.link_ttl)
         self.robots = Robots(self._fetch_text, USER_AGENT, ignore=self.o.ignore_robots)
+        self.content = ContentChecker(self.o.rules, self.o.rules_dirs, self.ctx.today, self.o.jobs) \
+            if self.content_rules else None
         workers: list[asyncio.Task] = []
         try:
             pending = []
@@ -641,6 +636,8 @@ class _Sweep:
                 t.cancel()
             await asyncio.gather(*workers, *self.retry_tasks, *self.check_tasks, return_exceptions=True)
             await self.session.close()
+            if self.content is not None:
+                self.content.close()
             s = self.summary
             s.links_checked = len(self.checker._done)
             s.link_requests = self.checker.checked

@@ -155,3 +155,23 @@ async def test_max_pages_and_depth_bound_the_crawl(portal: Site, tmp_path):
     assert [p.uri for p in pages] == [portal.base + "/"]
 
 
+
+
+async def test_content_rules_in_a_worker_process_find_the_same(portal: Site, tmp_path):
+    """--jobs: extraction and content rules run in a spawned worker; nothing found in-process is lost."""
+    _, local = await sweep(portal, tmp_path / "local", jobs=0)
+    _, worker = await sweep(portal, tmp_path / "worker", jobs=1)
+
+    def content(pages):
+        return {(p.uri, f.rule, f.text, f.start) for p in pages for f in p.findings
+                if f.category not in ("link", "site")}
+
+    found = content(worker)
+    assert found == content(local)
+    assert any(rule.startswith("privacy.") for _, rule, _, _ in found)          # the xlsx roster
+    assert any(rule == "secrecy.internal-mark" for _, rule, _, _ in found)      # the docx
+    b = portal.base
+    # the snapshot kept for highlighting and the title found by extraction come back from the worker
+    xlsx = by_uri(worker)[b + "/files/%E5%85%AC%E7%A4%BA%E5%90%8D%E5%8D%95.xlsx"]
+    assert xlsx.kind == "xlsx" and xlsx.text == by_uri(local)[xlsx.uri].text and xlsx.text
+    assert by_uri(worker)[b + "/big5.html"].title == "繁體專欄"

@@ -1,0 +1,126 @@
+"""Content checks of what the crawl fetched: extraction and every content rule, per page or attachment.
+
+The crawl itself (fetching, parsing links, SQLite) keeps one core busy; extraction and the rules,
+the statistical typo layer above all, take as long again. With more than one core they run in
+worker processes, so the two halves overlap instead of adding up, the crawler's own process never
+loads the typo model, and a crash inside a parser (a hostile PDF, a bomb past the limits) costs one
+page, not the sweep.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from datetime import date
+from multiprocessing import get_context
+
+from ..engine import Context, Engine
+from ..extract import ExtractError, extract
+from ..finding import Finding
+from ..masking import mask_all
+
+log = logging.getLogger(__name__)
+
+_IN_THREAD_BYTES = 1 << 20      # in-process mode: bigger bodies are extracted off the event loop
+
+
+def default_jobs() -> int:
+    """Worker processes for content rules: every core but the crawler's, at most four."""
+    return max(0, min(4, (os.cpu_count() or 1) - 1))
+
+
+@dataclass
+class Checked:
+    kind: str | None = None                  # what extraction found: html, pdf, docx, ...
+    title: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+    text: str | None = None                  # kept only when there are findings (for highlighting)
+    links: list[tuple] = field(default_factory=list)   # attachments: (href, tag, text, hidden)
+    error: str | None = None                 # one line: why the content could not be read
+
+
+# -- the work itself: the same function in this process or in a worker ----------------------------
+def _check(engine: Engine, ctx: Context, body: bytes, uri: str, ctype: str, is_page: bool) -> Checked:
+    out = Checked()
+    try:
+        doc = extract(body, uri, ctype or ("text/html" if is_page else ""), base_url=uri) if is_page \
+            else extract(body, uri, ctype)
+    except ExtractError as e:
+        out.error = f"{'页面无法解析' if is_page else '附件无法读取'}：{e}"
+        return out
+    except Exception:
+        log.exception("extracting %s", mask_all(uri))
+        out.error = "页面无法解析" if is_page else "附件无法读取（文件损坏或格式不受支持）"
+        return out
+    out.kind, out.title = doc.kind, doc.title
+    out.findings = engine.check(doc, ctx)
+    out.text = doc.text if out.findings else None
+    if not is_page:
+        out.links = [(link.href, link.tag, link.text or "", link.hidden) for link in doc.links]
+    return out
+
+
+_worker: tuple[Engine, Context] | None = None     # in a worker process: its engine, built once
+
+
+def _worker_setup(only, rules_dirs, today: date) -> None:
+    global _worker
+    # Ctrl-C reaches the whole process group; the sweep's own process decides what stops
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker = (Engine(only=only, rules_dirs=rules_dirs), Context(today=today))
+
+
+def _worker_check(body: bytes, uri: str, ctype: str, is_page: bool) -> Checked:
+    return _check(*_worker, body, uri, ctype, is_page)
+
+
+def _worker_warm() -> None:
+    """Load the lazily built resources (the typo model) before the first page needs them."""
+    _worker_check("<p>预热</p>".encode(), "about:warm", "text/html; charset=utf-8", True)
+
+
+class ContentChecker:
+    """check(body, uri, ctype, is_page) -> Checked; jobs=0 runs in this process."""
+
+    def __init__(self, only, rules_dirs, today: date, jobs: int):
+        self.args = (only, tuple(rules_dirs), today)
+        self.jobs = jobs
+        self.pool: ProcessPoolExecutor | None = None
+        self.local: tuple[Engine, Context] | None = None
+        if jobs <= 0:
+            self.local = (Engine(only=only, rules_dirs=tuple(rules_dirs)), Context(today=today))
+        else:
+            self._start_pool()
+
+    def _start_pool(self) -> None:
+        # spawn, not fork: the crawler's process has an event loop and threads by now
+        self.pool = ProcessPoolExecutor(self.jobs, mp_context=get_context("spawn"), initializer=_worker_setup,
+                                        initargs=self.args)
+        for _ in range(self.jobs):
+            self.pool.submit(_worker_warm)
+
+    async def check(self, body: bytes, uri: str, ctype: str, is_page: bool) -> Checked:
+        if self.local is not None:
+            if len(body) > _IN_THREAD_BYTES:
+                return await asyncio.to_thread(_check, *self.local, body, uri, ctype, is_page)
+            return _check(*self.local, body, uri, ctype, is_page)
+        pool = self.pool
+        try:
+            return await asyncio.get_running_loop().run_in_executor(pool, _worker_check, body, uri, ctype, is_page)
+        except BrokenProcessPool:
+            # a worker died on this or another in-flight document: every one of them lands here, the
+            # first restarts the pool
+            log.warning("content worker died while checking %s", mask_all(uri))
+            if self.pool is pool:
+                pool.shutdown(wait=False, cancel_futures=True)
+                self._start_pool()
+            return Checked(error="内容检查进程异常退出，此文件未检查（文件可能损坏或过于复杂）")
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
