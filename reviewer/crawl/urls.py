@@ -121,10 +121,12 @@ def _split_cached(href: str, base: str | None, encoding: str | None) -> tuple[st
 _HOST = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)")
 
 
+@functools.lru_cache(maxsize=1 << 16)     # every link of every page asks, and navigation links recur
 def host_of(url: str) -> str:
     m = _HOST.match(url)
     return m.group(1).lower().strip("[]") if m else ""
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def netloc_of(url: str) -> str:
     return urlsplit(url).netloc.lower()
