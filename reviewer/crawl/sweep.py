@@ -597,6 +597,8 @@ class _Sweep:
                 seen, pending, _done = self.state.frontier_load()
                 if pending:
                     self.seen = seen
+                    for url in seen:        # the trap budgets count what the interrupted run queued
+                        self.scope.trap(url)
                     self.summary.resumed = True
                     self.sweep_no = int(self.state.get_meta("sweep_no") or 1)
                     for url, verdict, status in self.state.sweep_verdicts(self.sweep_no):

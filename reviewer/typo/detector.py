@@ -100,6 +100,18 @@ def protected_mask(text: str) -> bytearray:
     return mask
 
 
+def cover(s: str, lex: dict, min_bucket: int) -> bytearray:
+    """1 for each character of s inside a known word (2-4 characters, bucket >= min_bucket)."""
+    covered = bytearray(len(s))
+    # comprehensions over all positions, then a loop over the hits only: the hot loop of the
+    # detector, about twice as fast as one nested loop
+    for L in (2, 3, 4):
+        one = b"\x01" * L
+        for j in [j for j in range(len(s) - L + 1) if lex.get(s[j:j + L], -1) >= min_bucket]:
+            covered[j:j + L] = one
+    return covered
+
+
 class Detector:
     def __init__(self, res: Resources | None = None, settings: Settings | None = None):
         self.res = res or resources()
@@ -117,14 +129,7 @@ class Detector:
             if n < self.s.min_run:       # a short run between spaces or marks is a name, a heading
                 continue
             base = m.start()
-            covered = bytearray(n)
-            for j in range(n - 1):
-                for L in (2, 3, 4):
-                    if j + L > n:
-                        break
-                    b = lex.get(s[j:j + L])
-                    if b is not None and b >= cover_b:
-                        covered[j:j + L] = b"\x01" * L
+            covered = cover(s, lex, cover_b)
             if covered.count(0) == 0:
                 continue
             # one finding per suspect region (a maximal run of uncovered characters): a typo
@@ -154,14 +159,7 @@ class Detector:
         k = found.pos - base
         fixed = s[:k] + found.right[k - (found.start - base)] + s[k + 1:]
         lo, hi = max(0, r0 - 3), min(len(s), r1 + 3)
-        cov = bytearray(hi - lo)
-        for j in range(lo, hi - 1):
-            for L in (2, 3, 4):
-                if j + L > hi:
-                    break
-                b = lex.get(fixed[j:j + L])
-                if b is not None and b >= cb:
-                    cov[j - lo:j - lo + L] = b"\x01" * L
+        cov = cover(fixed[lo:hi], lex, cb)
         sb = self.s.single_bucket
         closed = all(cov[x - lo] or lex.get(fixed[x], 0) >= sb for x in range(r0, r1))
         if closed == found.closed:
