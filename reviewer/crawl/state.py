@@ -101,10 +101,9 @@ class SweepState:
         row = self.page_row(url)
         if not row:
             return None
-        keys = ("etag", "last_modified", "hash", "kind", "title", "encoding", "findings", "links", "ids", "column_info")
-        d = dict(zip(keys, row))
-        d["raw"] = row
-        return d
+        keys = ("etag", "last_modified", "hash", "kind", "title", "encoding", "findings", "links", "ids", "column_info",
+                "fetched_at", "sweep", "changed", "status", "verdict")
+        return dict(zip(keys, row))
 
     def page_put(self, url: str, *, etag, last_modified, hash, kind, title, encoding,
                  findings: list[Finding], links: list, ids, column_info, sweep: int = 0, changed: bool = True,
@@ -131,9 +130,10 @@ class SweepState:
         row = self.db.execute("SELECT text FROM texts WHERE url=?", (url,)).fetchone()
         return zlib.decompress(row[0]).decode("utf-8") if row else None
 
-    def page_raw_put(self, url: str, raw: tuple) -> None:
-        """Re-store an unchanged page's row as it was, stamped with this sweep (no JSON round trip)."""
-        self.db.execute("INSERT OR REPLACE INTO pages VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (url, *raw))
+    def page_seen(self, url: str, etag, last_modified, sweep: int, status: int | None) -> None:
+        """An unchanged page: its row stands (findings, links), stamped with this sweep."""
+        self.db.execute("UPDATE pages SET etag=?, last_modified=?, fetched_at=?, sweep=?, changed=0, status=? "
+                        "WHERE url=?", (etag, last_modified, time.time(), sweep, status, url))
         self._touch()
 
     def page_row(self, url: str) -> tuple | None:

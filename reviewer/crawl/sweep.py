@@ -407,7 +407,8 @@ class _Sweep:
         col = collect(text, uri, encoding, keep_root=want_columns)
         soft = is_soft_404(text)
         verdict = SOFT404 if soft else OK
-        self.checker.record(uri, LinkResult(uri, verdict, fr.status, "页面提示不存在或已删除" if soft else ""))
+        self.checker.record(uri, LinkResult(uri, verdict, fr.status, "页面提示不存在或已删除" if soft else ""),
+                            persist=False)
         title = col.title
         content: list[Finding] = []
         if self.content_rules:
@@ -430,7 +431,7 @@ class _Sweep:
                             sweep=self.sweep_no, changed=True, status=fr.status, verdict=verdict)
 
     async def _attachment(self, uri: str, depth: int, fr: _Fetched, digest: str) -> str:
-        self.checker.record(uri, LinkResult(uri, OK, fr.status, ""))
+        self.checker.record(uri, LinkResult(uri, OK, fr.status, ""), persist=False)
         kind = extension(uri) or "attachment"
         title = None
         occurrences: list[Occurrence] = []
@@ -453,17 +454,13 @@ class _Sweep:
 
     def _unchanged(self, uri: str, depth: int, prev: dict, fr: _Fetched) -> str:
         """304 or same hash: the previous row stands (content findings, links); links are re-checked."""
-        raw = prev.get("raw") or self.state.page_row(uri)
-        verdict = (raw[14] if raw is not None else None) or OK
+        verdict = prev["verdict"] or OK
         self.checker.record(uri, LinkResult(uri, verdict, fr.status or 304,
-                                            "页面提示不存在或已删除" if verdict == SOFT404 else ""))
+                                            "页面提示不存在或已删除" if verdict == SOFT404 else ""), persist=False)
         occurrences = [Occurrence(*o) for o in json.loads(prev["links"] or "[]")]
         self._follow(occurrences, depth)
-        if raw is not None:
-            etag = fr.etag or raw[0]
-            last_modified = fr.last_modified or raw[1]
-            self.state.page_raw_put(uri, (etag, last_modified, *raw[2:10], time.time(), self.sweep_no, 0,
-                                          fr.status or 304, raw[14] or OK))
+        self.state.page_seen(uri, fr.etag or prev["etag"], fr.last_modified or prev["last_modified"],
+                             self.sweep_no, fr.status or 304)
         return prev["kind"] or "html"
 
     # -- the report pass ----------------------------------------------------------------------------

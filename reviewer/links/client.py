@@ -98,11 +98,12 @@ class LinkChecker:
     def known(self, url: str) -> LinkResult | None:
         return self._done.get(url)
 
-    def record(self, url: str, result: LinkResult) -> None:
-        """A result learnt elsewhere (the crawler fetched the page): later checks reuse it."""
+    def record(self, url: str, result: LinkResult, persist: bool = True) -> None:
+        """A result learnt elsewhere (the crawler fetched the page): later checks reuse it. A page
+        the crawl fetches every sweep needs no cached verdict for the next one (persist=False)."""
         if url not in self._done:
             self._done[url] = result
-            if result.verdict == OK and self.state is not None:
+            if persist and result.verdict == OK and self.state is not None:
                 self.state.link_put(result)
 
     async def check(self, url: str, soft: bool = False) -> LinkResult:
