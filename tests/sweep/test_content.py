@@ -1,29 +1,83 @@
-"""Content checks in worker processes: a dead worker costs one document, not the sweep."""
+"""Content checks in worker processes: batches, and what a dead worker costs (real processes, real kills)."""
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
+import threading
 from datetime import date
 
 from reviewer.crawl.content import ContentChecker
 
 PAGE = "<html><head><title>公示</title></head><body><p>联系电话：13812345678</p></body></html>".encode()
+CTYPE = "text/html; charset=utf-8"
+# long enough (about a second of extraction and rules) for a kill to land while it is being checked
+SLOW = ("<html><body>" + "<p>为深入贯彻落实工作部署，示范县召开专题会议，研究部署下一阶段重点任务。</p>" * 20000
+        + "</body></html>").encode()
 
 
-async def test_killed_worker_costs_one_document_and_the_pool_restarts():
+def kill_workers(checker: ContentChecker) -> list[int]:
+    pids = list((checker.pool._processes or {}).keys())
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    return pids
+
+
+async def test_documents_travel_in_batches_and_all_come_back():
     checker = ContentChecker(None, (), date(2026, 11, 1), jobs=1)
     try:
-        first = await checker.check(PAGE, "http://example.gov.cn/a.html", "text/html; charset=utf-8", True)
-        assert first.error is None and first.title == "公示"
-        assert any(f.category == "privacy" for f in first.findings)
-        # what the OOM killer does to a worker stuck in a hostile document
-        for pid in list(checker.pool._processes):
-            os.kill(pid, signal.SIGKILL)
-        lost = await checker.check(PAGE, "http://example.gov.cn/b.html", "text/html; charset=utf-8", True)
-        assert lost.error and "未检查" in lost.error and lost.findings == []
-        again = await checker.check(PAGE, "http://example.gov.cn/c.html", "text/html; charset=utf-8", True)
-        assert again.error is None and [f.rule for f in again.findings] == [f.rule for f in first.findings]
+        results = await asyncio.gather(*(checker.check(PAGE, f"http://example.gov.cn/{i}.html", CTYPE, True)
+                                         for i in range(40)))
+        assert all(r.error is None and r.title == "公示" for r in results)
+        assert all(any(f.category == "privacy" and f.uri == f"http://example.gov.cn/{i}.html" for f in r.findings)
+                   for i, r in enumerate(results))
     finally:
+        checker.close()
+
+
+async def test_a_worker_killed_mid_batch_loses_nothing():
+    """The OOM killer takes a worker: every document it held is checked again, none is lost."""
+    checker = ContentChecker(None, (), date(2026, 11, 1), jobs=1)
+    try:
+        await checker.check(PAGE, "http://example.gov.cn/warm.html", CTYPE, True)
+        before = set(checker.pool._processes)
+        docs = [(SLOW, "http://example.gov.cn/slow.html")] + \
+               [(PAGE, f"http://example.gov.cn/{i}.html") for i in range(5)]
+        pending = asyncio.gather(*(checker.check(body, uri, CTYPE, True) for body, uri in docs))
+        await asyncio.sleep(0.4)
+        assert kill_workers(checker)
+        results = await pending
+        assert all(r.error is None for r in results)
+        assert results[0].findings == [] and all(r.title == "公示" for r in results[1:])
+        assert set(checker.pool._processes).isdisjoint(before)        # a fresh worker did the rest
+    finally:
+        checker.close()
+
+
+async def test_a_document_that_kills_its_worker_alone_is_reported_unchecked():
+    checker = ContentChecker(None, (), date(2026, 11, 1), jobs=1)
+    stop = threading.Event()
+
+    def killer():             # every worker dies as soon as it exists, until the document gives up
+        while not stop.is_set():
+            if checker.pool is not None:
+                kill_workers(checker)
+            stop.wait(0.05)
+    try:
+        await checker.check(PAGE, "http://example.gov.cn/warm.html", CTYPE, True)
+        thread = threading.Thread(target=killer, daemon=True)
+        thread.start()
+        lost = await checker.check(SLOW, "http://example.gov.cn/killer.html", CTYPE, True)
+        stop.set()
+        thread.join()
+        assert lost.error and "未检查" in lost.error and lost.findings == [] and "\n" not in lost.error
+        again = await checker.check(PAGE, "http://example.gov.cn/after.html", CTYPE, True)
+        assert again.error is None and any(f.category == "privacy" for f in again.findings)
+    finally:
+        stop.set()
         checker.close()
 
 
