@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import re
 import threading
+from bisect import bisect_right
 from dataclasses import dataclass
 
-from . import candidates as cands
-from .detector import HAN_RUN, Detector, protected_mask, resources
+import ahocorasick_rs
 
+from . import candidates as cands
+from .detector import Detector, protected_mask, resources
+
+_HAN4 = re.compile(r"[\u4e00-\u9fff]{4,}")
 _lock = threading.Lock()
 _index: dict[str, tuple[str, ...]] | None = None
-_halves: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+# one slip leaves one half of the idiom intact: the halves, found in one pass in C, name the few
+# windows worth a look (a Python test of every window was most of this rule's time)
+_halves: tuple[ahocorasick_rs.AhoCorasick, int] | None = None
 _pinyin: dict[str, frozenset[str]] | None = None
 
 
@@ -38,7 +44,8 @@ def pattern_index() -> dict[str, tuple[str, ...]]:
             for w in words:
                 for k in range(4):
                     idx.setdefault(w[:k] + "?" + w[k + 1:], []).append(w)
-            _halves = (frozenset(w[:2] for w in words), frozenset(w[2:] for w in words))
+            firsts, seconds = sorted({w[:2] for w in words}), sorted({w[2:] for w in words})
+            _halves = (ahocorasick_rs.AhoCorasick(firsts + seconds), len(firsts))
             _index = {k: tuple(v) for k, v in idx.items()}
         return _index
 
@@ -69,31 +76,33 @@ class IdiomSlip:
 def find(text: str, det: Detector | None = None, min_gain: float = 2.0) -> list[IdiomSlip]:
     det = det or Detector(resources())
     idx = pattern_index()
-    first, second = _halves
+    halves, n_first = _halves
+    starts = {a if k < n_first else a - 2 for k, a, _ in halves.find_matches_as_indexes(text, overlapping=True)}
     lex, table = det.res.lex, det.res.table
     mask = protected_mask(text)
     out: list[IdiomSlip] = []
-    for m in HAN_RUN.finditer(text):
-        s, base = m.group(), m.start()
-        i = 0
-        while i + 4 <= len(s):
-            w = s[i:i + 4]
-            hit = None
-            # the wildcard lookups are cheap and almost always empty, so they go before the
-            # boundary test, which costs a dozen lexicon probes per window
-            # one slip leaves one half of the idiom intact, which rules out most windows at once
-            near = [(k, idiom) for k in range(4) for idiom in idx.get(w[:k] + "?" + w[k + 1:], ())] \
-                if w[:2] in first or w[2:] in second else None
-            if near and w not in lex and not any(mask[base + i:base + i + 4]) and not _crossed(s, i, lex):
-                for k, idiom in near:
-                    c = idiom[k]
-                    if any(x == c for x, _ in table.get(w[k], ())) or _sounds(w[k], c):
-                        gain = det._seg(idiom) - det._seg(w)
-                        if gain > min_gain and (hit is None or gain > hit.gain):
-                            hit = IdiomSlip(base + i, base + i + 4, w, idiom, gain)
-            if hit:
-                out.append(hit)
-                i += 4
-            else:
-                i += 1
+    runs = [(m.start(), m.end()) for m in _HAN4.finditer(text)]
+    run_starts = [a for a, _ in runs]
+    free = 0                                  # windows before this overlap the last finding
+    for st in sorted(starts):
+        r = bisect_right(run_starts, st) - 1
+        if st < free or r < 0 or st + 4 > runs[r][1]:
+            continue
+        base = runs[r][0]
+        s, i = text[base:runs[r][1]], st - base
+        w = s[i:i + 4]
+        hit = None
+        # the wildcard lookups are cheap and almost always empty, so they go before the
+        # boundary test, which costs a dozen lexicon probes per window
+        near = [(k, idiom) for k in range(4) for idiom in idx.get(w[:k] + "?" + w[k + 1:], ())]
+        if near and w not in lex and not any(mask[st:st + 4]) and not _crossed(s, i, lex):
+            for k, idiom in near:
+                c = idiom[k]
+                if any(x == c for x, _ in table.get(w[k], ())) or _sounds(w[k], c):
+                    gain = det._seg(idiom) - det._seg(w)
+                    if gain > min_gain and (hit is None or gain > hit.gain):
+                        hit = IdiomSlip(st, st + 4, w, idiom, gain)
+        if hit:
+            out.append(hit)
+            free = st + 4
     return out
