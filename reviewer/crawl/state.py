@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS frontier (
     url TEXT PRIMARY KEY, depth INTEGER, kind TEXT, done INTEGER DEFAULT 0, seq INTEGER);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS texts (url TEXT PRIMARY KEY, text BLOB);
+CREATE TABLE IF NOT EXISTS cloaking (url TEXT PRIMARY KEY, sweep INTEGER, finding TEXT);
 """
 
 
@@ -53,7 +54,8 @@ class SweepState:
         if self._version() not in (None, SCHEMA_VERSION):
             # state from an older layout: it is only a cache, start it afresh
             self.db.executescript("DROP TABLE IF EXISTS pages; DROP TABLE IF EXISTS links; "
-                                  "DROP TABLE IF EXISTS frontier; DROP TABLE IF EXISTS redirects; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS texts;")
+                                  "DROP TABLE IF EXISTS frontier; DROP TABLE IF EXISTS redirects; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS texts; "
+                                  "DROP TABLE IF EXISTS cloaking;")
         self.db.executescript(SCHEMA)
         self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('schema', ?)", (SCHEMA_VERSION,))
         self._pending = 0
@@ -164,6 +166,16 @@ class SweepState:
     def redirect_get(self, url: str) -> str | None:
         row = self.db.execute("SELECT final FROM redirects WHERE url=?", (url,)).fetchone()
         return row[0] if row else None
+
+    def cloak_put(self, url: str, sweep: int, finding: Finding | None) -> None:
+        """The cloaking comparison of a page in this sweep (None: the crawler saw what people see)."""
+        self.db.execute("INSERT OR REPLACE INTO cloaking VALUES(?,?,?)",
+                        (url, sweep, json.dumps(finding.to_dict(), ensure_ascii=False) if finding else None))
+        self._touch()
+
+    def cloak_findings(self, sweep: int) -> dict[str, Finding]:
+        rows = self.db.execute("SELECT url, finding FROM cloaking WHERE sweep=? AND finding IS NOT NULL", (sweep,))
+        return {url: Finding(**json.loads(f)) for url, f in rows}
 
     @staticmethod
     def findings_of(row: dict) -> list[Finding]:

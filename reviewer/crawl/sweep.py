@@ -32,7 +32,7 @@ from ..links.client import USER_AGENT, HostLimiter, LinkChecker, make_session, r
 from ..links.collect import collect
 from ..links.netguard import AddressPolicy
 from ..masking import mask_all
-from . import columns
+from . import cloaking, columns
 from .charset import decode_html
 from .content import ContentChecker
 from .robots import Robots
@@ -152,6 +152,8 @@ class _Sweep:
         self.link_rules = LinkRules(self.engine)
         self.site_rules = {r.id: r for r in self.engine.rules if r.category == "site"}
         self.content_rules = any(r.category not in _CONTENT_CATEGORIES_SKIPPED for r in self.engine.rules)
+        self.cloak_rule = next((r for r in self.engine.rules if r.id == "tampering.cloaking"), None)
+        self.cloak_left = int(self.cloak_rule.settings["pages"]) if self.cloak_rule is not None else 0
         self.scope = Scope(start, tuple(options.allow_hosts), tuple(options.include), tuple(options.exclude))
         # the operator's own hosts are trusted even on private addresses; other links are guarded
         self.policy = AddressPolicy(options.allowed_networks, trusted_hosts=self.scope.hosts)
@@ -345,9 +347,12 @@ class _Sweep:
 
         digest = hashlib.sha1(fr.body).hexdigest() if fr.body is not None else None
         unchanged = prev is not None and (fr.status == 304 or (digest is not None and digest == prev["hash"]))
+        shown = None                 # (title, content findings) a person is shown, for the cloaking check
         if unchanged:
             kind = self._unchanged(uri, depth, prev, fr)
             self.summary.unchanged += 1
+            if kind == "html":
+                shown = prev["title"], SweepState.findings_of(prev)
         elif fr.error:               # too large: say so, keep going
             kind = "html" if fr.kind == "page" else extension(uri) or "attachment"
             self.checker.record(uri, LinkResult(uri, OK, fr.status, ""))
@@ -356,9 +361,12 @@ class _Sweep:
                                 ids=None, column_info=None, sweep=self.sweep_no, changed=True, status=fr.status)
         elif fr.kind == "page":
             kind = "html"
-            await self._page(uri, depth, fr, digest, is_start)
+            shown = await self._page(uri, depth, fr, digest, is_start)
         else:
             kind = await self._attachment(uri, depth, fr, digest)
+        if shown is not None and self.cloak_left > 0:
+            self.cloak_left -= 1
+            await self._compare_as_spider(uri, *shown)
         if kind == "html":
             self.summary.pages += 1
         else:
@@ -401,7 +409,7 @@ class _Sweep:
         self.check_tasks.add(task)
         task.add_done_callback(self.check_tasks.discard)
 
-    async def _page(self, uri: str, depth: int, fr: _Fetched, digest: str, is_start: bool) -> None:
+    async def _page(self, uri: str, depth: int, fr: _Fetched, digest: str, is_start: bool) -> tuple:
         text, encoding = decode_html(fr.body, fr.ctype)
         want_columns = bool(self.site_rules)
         col = collect(text, uri, encoding, keep_root=want_columns)
@@ -429,6 +437,42 @@ class _Sweep:
                             title=title, encoding=encoding, findings=content,
                             links=[list(o[:5]) for o in occurrences], ids=col.ids, column_info=column,
                             sweep=self.sweep_no, changed=True, status=fr.status, verdict=verdict)
+        return title, content
+
+    async def _compare_as_spider(self, uri: str, title: str | None, content: list[Finding]) -> None:
+        """Fetch the page again as a search crawler; a difference a hacker makes becomes a finding."""
+        rule = self.cloak_rule
+        headers = {"User-Agent": rule.settings["spider_user_agent"]}
+        url, body, ctype, away = uri, b"", "", None
+        try:
+            # redirects are followed by hand: one that leaves the site is the finding, and the
+            # other site is never contacted
+            for _ in range(5):
+                async with self.limiter.slot(netloc_of(url)):
+                    async with self.session.get(yarl.URL(url, encoded=True), headers=headers,
+                                                allow_redirects=False) as resp:
+                        if resp.status in (301, 302, 303, 307, 308):
+                            url = normalize(resp.headers.get("Location", ""), url) or ""
+                            if not url or host_of(url) not in self.scope.hosts:
+                                away = host_of(url) or "（无效地址）"
+                                break
+                            continue
+                        if resp.status != 200:       # a site may refuse crawlers: not cloaking
+                            return
+                        body = await read_upto(resp, self.o.max_page_bytes)
+                        ctype = resp.headers.get("Content-Type", "")
+                        break
+        except (aiohttp.ClientError, asyncio.TimeoutError, TimeoutError, OSError, ValueError):
+            return
+        self.summary.bytes += len(body)
+        spider_title, spider_findings = None, []
+        if away is None:
+            spider = await self.content.check(body, url, ctype, True)
+            if spider.error:
+                return
+            spider_title, spider_findings = spider.title, spider.findings
+        found = cloaking.compare(rule, uri, title, content, spider_title, spider_findings, away)
+        self.state.cloak_put(uri, self.sweep_no, found)
 
     async def _attachment(self, uri: str, depth: int, fr: _Fetched, digest: str) -> str:
         self.checker.record(uri, LinkResult(uri, OK, fr.status, ""), persist=False)
@@ -466,6 +510,7 @@ class _Sweep:
     # -- the report pass ----------------------------------------------------------------------------
     async def _report(self) -> None:
         home = None
+        self.cloaked = self.state.cloak_findings(self.sweep_no)
         for rows in self.state.sweep_pages(self.sweep_no):
             results = await asyncio.gather(*(self._report_page(r) for r in rows))
             for res in results:
@@ -492,7 +537,8 @@ class _Sweep:
         column = json.loads(column_info) if column_info else None
         site_f = self._site_findings(url, column)
         text = self.state.text_get(url) if content else None
-        return PageResult(url, kind or "html", title, content + site_f + links_f, bool(changed), status, text)
+        cloak = [self.cloaked[url]] if url in self.cloaked else []
+        return PageResult(url, kind or "html", title, content + cloak + site_f + links_f, bool(changed), status, text)
 
     # -- site rules -----------------------------------------------------------------------------
     def _site_findings(self, uri: str, column: dict | None) -> list[Finding]:

@@ -1,6 +1,7 @@
 """A small portal served by aiohttp on 127.0.0.1 with every trap the sweep must handle.
 
-Each handler counts its hits by (method, path) so tests can assert what was fetched and how.
+Each handler counts its hits by (method, path) so tests can assert what was fetched and how;
+requests with a search crawler's User-Agent count as ("SPIDER", path).
 """
 from __future__ import annotations
 
@@ -126,7 +127,9 @@ class Site:
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         path = request.path
-        self.hits[(request.method, path)] += 1
+        # the sweep's second look as a search crawler (cloaking check) is counted apart
+        spider = "Baiduspider" in request.headers.get("User-Agent", "")
+        self.hits[("SPIDER" if spider else request.method, path)] += 1
         if self._pages is None:
             self._pages = self.pages()
         pages = self._pages
