@@ -450,7 +450,7 @@ class _Walker:
             text = (el.get("title") or el.get("name") or "").strip()
         elif tag == "a":
             # the anchor text comes from its span at the end; an image-only anchor keeps the alt
-            img = el.find(".//img")
+            img = el.find(".//img") if len(el) else None     # most anchors hold text only
             if img is not None:
                 text = (img.get("alt") or img.get("title") or "").strip()
         link = Link(href=self.abs(href), text=text, tag=tag, hidden=reason is not None, hidden_reason=reason)
