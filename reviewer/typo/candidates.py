@@ -13,12 +13,16 @@ DATA = Path(__file__).resolve().parent / "data"
 
 def load_candidates(path: Path = DATA / "candidates.tsv") -> dict[str, tuple[tuple[str, int], ...]]:
     table: dict[str, tuple[tuple[str, int], ...]] = {}
+    # about 400,000 entries name some 30,000 distinct (character, tier) pairs: sharing one tuple per
+    # pair instead of a new tuple and a new one-character string per entry saves 45 MB per process
+    pairs: dict[tuple[str, int], tuple[str, int]] = {}
     with open(path, encoding="utf-8") as f:
         for line in f:
             if line.startswith("#"):
                 continue
             ch, same, other, shape = line.rstrip("\n").split("\t")
-            table[ch] = tuple([(c, 1) for c in same] + [(c, 2) for c in shape] + [(c, 3) for c in other])
+            table[ch] = tuple(pairs.setdefault((c, t), (c, t))
+                              for t, chars in ((1, same), (2, shape), (3, other)) for c in chars)
     return table
 
 

@@ -19,10 +19,11 @@ from .detector import Detector, protected_mask, resources
 
 _HAN4 = re.compile(r"[\u4e00-\u9fff]{4,}")
 _lock = threading.Lock()
-_index: dict[str, tuple[str, ...]] | None = None
-# one slip leaves one half of the idiom intact: the halves, found in one pass in C, name the few
-# windows worth a look (a Python test of every window was most of this rule's time)
-_halves: tuple[ahocorasick_rs.AhoCorasick, int] | None = None
+# One slip leaves one half of the idiom intact: idioms by their first and by their second half,
+# and an automaton over all halves that finds, in one pass in C, the few windows worth a look (a
+# Python test of every window was most of this rule's time; a table of every one-character
+# wildcard took 34 MB).
+_halves: tuple[ahocorasick_rs.AhoCorasick, int, dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]] | None = None
 _pinyin: dict[str, frozenset[str]] | None = None
 
 
@@ -34,20 +35,30 @@ def _sounds(a: str, b: str) -> bool:
     return bool(pa and pb and pa & pb)
 
 
-def pattern_index() -> dict[str, tuple[str, ...]]:
-    """'再接再?' -> ('再接再厉',): every idiom under each of its four one-character wildcards."""
-    global _index, _halves
+def pattern_index() -> tuple:
+    """(automaton over every half, how many first halves, idioms by first half, by second half)."""
+    global _halves
     with _lock:
-        if _index is None:
-            idx: dict[str, list[str]] = {}
-            words = cands.load_idioms()
-            for w in words:
-                for k in range(4):
-                    idx.setdefault(w[:k] + "?" + w[k + 1:], []).append(w)
-            firsts, seconds = sorted({w[:2] for w in words}), sorted({w[2:] for w in words})
-            _halves = (ahocorasick_rs.AhoCorasick(firsts + seconds), len(firsts))
-            _index = {k: tuple(v) for k, v in idx.items()}
-        return _index
+        if _halves is None:
+            by_first: dict[str, list[str]] = {}
+            by_second: dict[str, list[str]] = {}
+            for w in sorted(cands.load_idioms()):
+                by_first.setdefault(w[:2], []).append(w)
+                by_second.setdefault(w[2:], []).append(w)
+            _halves = (ahocorasick_rs.AhoCorasick(list(by_first) + list(by_second)), len(by_first),
+                       {k: tuple(v) for k, v in by_first.items()}, {k: tuple(v) for k, v in by_second.items()})
+        return _halves
+
+
+def _near(w: str, by_first: dict, by_second: dict) -> list[tuple[int, str]]:
+    """(position, idiom) for every idiom that differs from the window w in exactly one character."""
+    out = []
+    for idioms, ks, half in ((by_second, (0, 1), w[2:]), (by_first, (2, 3), w[:2])):
+        for idiom in idioms.get(half, ()):
+            diff = [k for k in ks if idiom[k] != w[k]]
+            if len(diff) == 1:
+                out.append((diff[0], idiom))
+    return out
 
 
 def _crossed(s: str, i: int, lex: dict, min_bucket: int = 8) -> bool:
@@ -75,8 +86,7 @@ class IdiomSlip:
 
 def find(text: str, det: Detector | None = None, min_gain: float = 2.0) -> list[IdiomSlip]:
     det = det or Detector(resources())
-    idx = pattern_index()
-    halves, n_first = _halves
+    halves, n_first, by_first, by_second = pattern_index()
     starts = {a if k < n_first else a - 2 for k, a, _ in halves.find_matches_as_indexes(text, overlapping=True)}
     lex, table = det.res.lex, det.res.table
     mask = protected_mask(text)
@@ -94,7 +104,7 @@ def find(text: str, det: Detector | None = None, min_gain: float = 2.0) -> list[
         hit = None
         # the wildcard lookups are cheap and almost always empty, so they go before the
         # boundary test, which costs a dozen lexicon probes per window
-        near = [(k, idiom) for k in range(4) for idiom in idx.get(w[:k] + "?" + w[k + 1:], ())]
+        near = _near(w, by_first, by_second)
         if near and w not in lex and not any(mask[st:st + 4]) and not _crossed(s, i, lex):
             for k, idiom in near:
                 c = idiom[k]
