@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 import sys
 
 from ..finding import SEVERITIES, at_least
@@ -139,6 +140,9 @@ def run(args) -> int:
                             rate=p["rate"], errors=p["errors"], links=p["links_checked"])
 
     interrupted = False
+    # a scheduler's timeout (SIGTERM) stops the sweep the way Ctrl-C does: the frontier is saved
+    # for --resume and the content workers are shut down, not orphaned
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         if progress is not None:
             progress.start()

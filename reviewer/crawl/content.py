@@ -12,6 +12,8 @@ import asyncio
 import logging
 import os
 import signal
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -71,7 +73,16 @@ def _worker_setup(only, rules_dirs, today: date) -> None:
     global _worker
     # Ctrl-C reaches the whole process group; the sweep's own process decides what stops
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     _worker = (Engine(only=only, rules_dirs=rules_dirs), Context(today=today))
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A sweep killed outright (kill -9, the OOM killer) leaves no one to close the pool, and a
+    worker holds both ends of its own queue, so it would wait forever: it leaves with its parent."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def _worker_batch(items: list[tuple]) -> list[Checked]:

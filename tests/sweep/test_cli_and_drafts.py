@@ -71,3 +71,66 @@ async def test_draft_links_checked_when_network_allowed(portal: Site):
     assert not any(t == portal.base + "/final.html" for _, t in got)
     assert ("link.internal-address", "http://10.0.0.8/oa/") in got
     assert portal.hits[("GET", "/missing.html")] >= 1
+
+
+def _children(pid: int) -> set[int]:
+    import os
+    out = set()
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        out.add(int(d))
+            except (OSError, ValueError, IndexError):
+                pass
+    return out
+
+
+def _alive(pid: int) -> bool:
+    import os
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+async def _sweep_until_busy(portal: Site, tmp_path):
+    """A sweep with content workers, stopped while it waits on the portal's slow page."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "reviewer", "sweep", portal.base + "/", "--format", "jsonl", "--jobs", "1",
+        "--timeout", "30", "--state", str(tmp_path / "s.sqlite"), stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE)
+    for _ in range(300):
+        if portal.hits[("GET", "/slow")] and _children(proc.pid):
+            break
+        await asyncio.sleep(0.05)
+    workers = _children(proc.pid)
+    assert portal.hits[("GET", "/slow")] and workers
+    return proc, workers
+
+
+async def test_sigterm_stops_a_sweep_like_ctrl_c_and_takes_its_workers_along(portal: Site, tmp_path):
+    import signal
+    proc, workers = await _sweep_until_busy(portal, tmp_path)
+    proc.send_signal(signal.SIGTERM)
+    _, err = await asyncio.wait_for(proc.communicate(), 20)
+    assert proc.returncode == 130 and "--resume" in err.decode() and "Traceback" not in err.decode()
+    assert not any(_alive(w) for w in workers)
+
+
+async def test_workers_of_a_killed_sweep_do_not_outlive_it(portal: Site, tmp_path):
+    import signal
+    import os
+    proc, workers = await _sweep_until_busy(portal, tmp_path)
+    proc.send_signal(signal.SIGKILL)
+    for _ in range(60):                      # not proc.wait(): a surviving worker holds the pipes open
+        if not any(_alive(w) for w in workers):
+            break
+        await asyncio.sleep(0.1)
+    survivors = [w for w in workers if _alive(w)]
+    for w in survivors:                      # leave nothing behind, then say what was wrong
+        os.kill(w, signal.SIGKILL)
+    await proc.wait()
+    assert survivors == []
