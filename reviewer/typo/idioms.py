@@ -61,6 +61,16 @@ def _near(w: str, by_first: dict, by_second: dict) -> list[tuple[int, str]]:
     return out
 
 
+def _common(c: str) -> bool:
+    """Official documents are written in common characters: a correction to one outside GB 2312
+    (学学相长 -> 敩学相长) is an idiom's archaic spelling, not what the writer meant."""
+    try:
+        c.encode("gb2312")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
 def _crossed(s: str, i: int, lex: dict, min_bucket: int = 8) -> bool:
     """A common word straddling either edge of s[i:i+4] (我国|居民|生产 around 国居民生): the
     window is not a unit of the sentence, so not an idiom either."""
@@ -108,9 +118,13 @@ def find(text: str, det: Detector | None = None, min_gain: float = 2.0) -> list[
         if near and w not in lex and not any(mask[st:st + 4]) and not _crossed(s, i, lex):
             for k, idiom in near:
                 c = idiom[k]
-                if any(x == c for x, _ in table.get(w[k], ())) or _sounds(w[k], c):
+                if _common(c) and (any(x == c for x, _ in table.get(w[k], ())) or _sounds(w[k], c)):
                     gain = det._seg(idiom) - det._seg(w)
-                    if gain > min_gain and (hit is None or gain > hit.gain):
+                    # the word route speaks for the idiom, but not against an official-text model
+                    # that prefers what is written by as much as it needs to propose a change of
+                    # its own (上市公司兼顾 is not 公私兼顾)
+                    if gain > min_gain and (hit is None or gain > hit.gain) \
+                            and det._delta(text, st + k, c) > -det.s.margin[1]:
                         hit = IdiomSlip(st, st + 4, w, idiom, gain)
         if hit:
             out.append(hit)
