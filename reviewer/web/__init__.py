@@ -82,12 +82,13 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
 
-    from . import auth, api, errors, security, ui
+    from . import auth, api, errors, security, tokens, ui
     security.init_app(app)
     errors.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(ui.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(tokens.bp)
     csrf.exempt(api.bp)       # the API authenticates with a Bearer token, never with the cookie
 
     from . import filters
