@@ -15,7 +15,6 @@ import json
 import logging
 import threading
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
@@ -27,7 +26,7 @@ from ..engine import Context, Engine
 from ..extract.limits import MAX_INPUT_BYTES
 from ..finding import Finding, fingerprint
 from ..links.check import LinkRules, Occurrence, link_findings
-from ..links.classify import BLOCKED, DEAD, OK, SOFT404, LinkResult, is_soft_404, verdict_for_status
+from ..links.classify import BLOCKED, DEAD, OK, REDIRECTS, SOFT404, LinkResult, is_soft_404, verdict_for_status
 from ..links.client import USER_AGENT, HostLimiter, LinkChecker, make_session, read_upto
 from ..links.collect import collect
 from ..links.netguard import AddressPolicy
@@ -451,7 +450,7 @@ class _Sweep:
                 async with self.limiter.slot(netloc_of(url)):
                     async with self.session.get(yarl.URL(url, encoded=True), headers=headers,
                                                 allow_redirects=False) as resp:
-                        if resp.status in (301, 302, 303, 307, 308):
+                        if resp.status in REDIRECTS:
                             url = normalize(resp.headers.get("Location", ""), url) or ""
                             if not url or host_of(url) not in self.scope.hosts:
                                 away = host_of(url) or "（无效地址）"

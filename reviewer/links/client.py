@@ -19,7 +19,7 @@ import aiohttp
 import yarl
 
 from ..crawl.urls import host_of, netloc_of, normalize
-from .classify import (BLOCKED, DEAD, INTERNAL, OK, REDIRECTS, SOFT404, LinkResult, is_soft_404,
+from .classify import (DEAD, INTERNAL, OK, REDIRECTS, SOFT404, LinkResult, is_soft_404,
                        verdict_for_status)
 from .netguard import AddressPolicy, BlockedAddress
 

@@ -458,7 +458,6 @@ class _Analyser:
 
     def try_groups(self, groups, digits, lens, i, out) -> int:
         """Classify the number starting at group i; returns the groups consumed (0: none matched)."""
-        text = self.text
         n = len(groups)
         if i + 1 < n and lens[i] in _SPACED_FIRST:
             k = self.try_spaced(groups, digits, lens, i, out)

@@ -25,7 +25,7 @@ def bars(rows: list[tuple[str, str, int]], title: str, width: int = 420) -> Mark
              f'viewBox="0 0 {width} {h}" xmlns="http://www.w3.org/2000/svg">',
              f'<title>{escape(title)}</title>']
     if not rows:
-        parts.append(f'<text x="4" y="20" class="muted">暂无数据</text>')
+        parts.append('<text x="4" y="20" class="muted">暂无数据</text>')
     for i, (key, label, value) in enumerate(rows):
         y = 8 + i * (bar_h + gap)
         w = 0 if not value else max(2, int((width - label_w - 60) * value / top))

@@ -10,7 +10,7 @@ import pytest
 
 from reviewer.document import Document
 from reviewer.engine import Context, Engine
-from reviewer.rules.typo import _SEGMENTER, AgencyName, OfficialExpression, respell, sounds_alike
+from reviewer.rules.typo import _SEGMENTER, OfficialExpression, respell, sounds_alike
 from reviewer.textnorm import normalize
 
 CORPUS = Path("/work/shared/data/corpus/gov_docs.txt")

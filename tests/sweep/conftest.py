@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import socket
-from datetime import date
 
 import pytest
 

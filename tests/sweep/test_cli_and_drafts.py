@@ -88,7 +88,6 @@ def _children(pid: int) -> set[int]:
 
 
 def _alive(pid: int) -> bool:
-    import os
     try:
         with open(f"/proc/{pid}/stat") as f:
             return f.read().rsplit(")", 1)[1].split()[0] != "Z"
@@ -117,6 +116,10 @@ async def test_sigterm_stops_a_sweep_like_ctrl_c_and_takes_its_workers_along(por
     proc.send_signal(signal.SIGTERM)
     _, err = await asyncio.wait_for(proc.communicate(), 20)
     assert proc.returncode == 130 and "--resume" in err.decode() and "Traceback" not in err.decode()
+    for _ in range(50):         # the resource tracker notices its clients are gone a moment later
+        if not any(_alive(w) for w in workers):
+            break
+        await asyncio.sleep(0.1)
     assert not any(_alive(w) for w in workers)
 
 

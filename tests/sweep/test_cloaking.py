@@ -97,7 +97,7 @@ async def test_findings_hold_on_the_next_sweep_of_an_unchanged_site(site, tmp_pa
     assert site.hits[("SPIDER", "/cloaked.html")] == 2     # compared again although the page is unchanged
 
 
-async def test_budget_and_rule_selection_bound_the_extra_requests(site, tmp_path, monkeypatch):
+async def test_budget_and_rule_selection_bound_the_extra_requests(site, tmp_path):
     rules = tmp_path / "rules"
     rules.mkdir()
     (rules / "tampering.toml").write_text("[tampering.cloaking]\npages = 2\n", encoding="utf-8")

@@ -1,8 +1,6 @@
 """`reviewer sweep --queue`: each page's findings go to the review queue (reviewer.store.ingest)."""
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from sqlalchemy import func, select

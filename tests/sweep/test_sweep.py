@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import threading
-from collections import Counter
 
 from reviewer.finding import CATEGORIES, SEVERITIES
 
