@@ -105,7 +105,10 @@ class ContentChecker:
     queued, so a worker never waits, and whatever arrives meanwhile rides in the next batch (a
     round trip per document cost the crawler's process about 0.2 ms of its own time). When a
     worker dies, nobody knows which document of its batch killed it: each is tried again on its
-    own, one at a time, and only a document that kills a worker alone is reported unchecked."""
+    own, one at a time, and only a document that kills a worker alone is reported unchecked.
+    Workers that die before they have even loaded the rules, twice running, cannot start here at
+    all (a main module spawn cannot import, missing semaphores): the checks then run in this
+    process, as with jobs=0, rather than every document failing."""
 
     def __init__(self, only, rules_dirs, today: date, jobs: int):
         self.args = (only, tuple(rules_dirs), today)
@@ -115,22 +118,42 @@ class ContentChecker:
         self._waiting: list[tuple[tuple, asyncio.Future]] = []
         self._suspects: list[tuple[tuple, asyncio.Future]] = []
         self._running = 0
+        self._warm: list = []
+        self._stillborn = 0                   # pools in a row that broke before warming up
         if jobs <= 0:
-            self.local = (Engine(only=only, rules_dirs=tuple(rules_dirs)), Context(today=today))
+            self._go_local()
         else:
             self._start_pool()
+
+    def _go_local(self) -> None:
+        only, rules_dirs, today = self.args
+        self.local = (Engine(only=only, rules_dirs=rules_dirs), Context(today=today))
 
     def _start_pool(self) -> None:
         # spawn, not fork: the crawler's process has an event loop and threads by now
         self.pool = ProcessPoolExecutor(self.jobs, mp_context=get_context("spawn"), initializer=_worker_setup,
                                         initargs=self.args)
-        for _ in range(self.jobs):
-            self.pool.submit(_worker_warm)
+        self._warm = [self.pool.submit(_worker_warm) for _ in range(self.jobs)]
 
     def _restart(self, broken: ProcessPoolExecutor) -> None:
-        if self.pool is broken:
-            broken.shutdown(wait=False, cancel_futures=True)
+        if self.pool is not broken:
+            return
+        warmed = any(f.done() and not f.cancelled() and f.exception() is None for f in self._warm)
+        self._stillborn = 0 if warmed else self._stillborn + 1
+        broken.shutdown(wait=False, cancel_futures=True)
+        if self._stillborn < 2:
             self._start_pool()
+            return
+        log.warning("content workers cannot start here; checking documents in the sweep's own process")
+        self.pool = None
+        self._go_local()
+        pending, self._waiting, self._suspects = self._waiting + self._suspects, [], []
+        self._run_here(pending)
+
+    def _run_here(self, items: list) -> None:
+        for item, fut in items:
+            if not fut.done():
+                fut.set_result(_check(*self.local, *item))
 
     async def check(self, body: bytes, uri: str, ctype: str, is_page: bool) -> Checked:
         if self.local is not None:
@@ -162,7 +185,7 @@ class ContentChecker:
                 else:
                     self._waiting[:0] = batch
                 self._restart(pool)
-                continue
+                continue                      # the loop ends if the checks moved into this process
             self._running += 1
             asyncio.wrap_future(cf).add_done_callback(
                 lambda f, batch=batch, pool=pool, alone=alone: self._landed(f, batch, pool, alone))
@@ -176,7 +199,9 @@ class ContentChecker:
                     fut.set_result(result)
         elif isinstance(exc, BrokenProcessPool):
             self._restart(pool)
-            if alone:
+            if self.local is not None:
+                self._run_here(batch)
+            elif alone:
                 (_, uri, _, _), fut = batch[0]
                 log.warning("content worker died while checking %s", mask_all(uri))
                 if not fut.done():

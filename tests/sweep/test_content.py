@@ -61,9 +61,10 @@ async def test_a_document_that_kills_its_worker_alone_is_reported_unchecked():
     checker = ContentChecker(None, (), date(2026, 11, 1), jobs=1)
     stop = threading.Event()
 
-    def killer():             # every worker dies as soon as it exists, until the document gives up
+    def killer():             # every worker that has loaded the rules dies, until the document gives up
         while not stop.is_set():
-            if checker.pool is not None:
+            pool, warm = checker.pool, checker._warm
+            if pool is not None and warm and all(f.done() for f in warm):
                 kill_workers(checker)
             stop.wait(0.05)
     try:
@@ -87,3 +88,27 @@ async def test_in_process_mode_reports_unreadable_attachments_in_one_line():
                                  "application/vnd.openxmlformats-officedocument.wordprocessingml.document", False)
     assert broken.error and broken.error.startswith("附件无法读取") and "\n" not in broken.error
     checker.close()
+
+
+def test_workers_that_cannot_start_leave_the_checks_to_this_process(tmp_path):
+    """A script read from standard input cannot be re-imported by a spawned worker, so no worker
+    ever starts: every document is still checked, in the caller's own process."""
+    import subprocess
+    import sys
+    script = (
+        "import asyncio\n"
+        "from datetime import date\n"
+        "from reviewer.crawl.content import ContentChecker\n"
+        f"PAGE = {PAGE!r}\n"
+        "async def main():\n"
+        "    c = ContentChecker(None, (), date(2026, 11, 1), jobs=1)\n"
+        "    rs = await asyncio.gather(*(c.check(PAGE, f'http://example.gov.cn/{i}.html', 'text/html', True)\n"
+        "                                for i in range(5)))\n"
+        "    c.close()\n"
+        "    print(sum(1 for r in rs if r.error is None and any(f.category == 'privacy' for f in r.findings)))\n"
+        "asyncio.run(main())\n")
+    run = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, timeout=120,
+                         cwd=tmp_path)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip() == "5"
+    assert "checking documents in the sweep's own process" in run.stderr
