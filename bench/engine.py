@@ -10,7 +10,6 @@ process on a one-line draft.
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import statistics
 import subprocess

@@ -450,12 +450,12 @@ def main() -> int:
                   "--allow-network", "127.0.0.0/8", "--no-progress", "--max-pages", str(len(pages) * 3)]
         if "reviewer" in tools:
             state = work / "state-link.sqlite"
-            first = run("reviewer --rules link", reviewer + common + ["--rules", "link", "--state", str(state)],
-                        dead_from_reviewer)
-            second = run("reviewer --rules link (2nd, unchanged)",
-                         reviewer + common + ["--rules", "link", "--state", str(state)], dead_from_reviewer)
-            full = run("reviewer (all rules)", reviewer + common + ["--state", str(work / "state-all.sqlite")],
-                       dead_from_reviewer)
+            run("reviewer --rules link", reviewer + common + ["--rules", "link", "--state", str(state)],
+                dead_from_reviewer)
+            run("reviewer --rules link (2nd, unchanged)",
+                reviewer + common + ["--rules", "link", "--state", str(state)], dead_from_reviewer)
+            run("reviewer (all rules)", reviewer + common + ["--state", str(work / "state-all.sqlite")],
+                dead_from_reviewer)
         lychee = Path(args.peers) / "bin" / "lychee"
         if "lychee" in tools:
             # lychee aborts the whole run when an input page answers 429, so the pages that answer

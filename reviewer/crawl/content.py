@@ -49,13 +49,14 @@ class Checked:
 def _check(engine: Engine, ctx: Context, body: bytes, uri: str, ctype: str, is_page: bool) -> Checked:
     out = Checked()
     try:
-        doc = extract(body, uri, ctype or ("text/html" if is_page else ""), base_url=uri) if is_page \
-            else extract(body, uri, ctype)
+        doc = extract(body, uri, ctype or ("text/html" if is_page else None), base_url=uri if is_page else None)
     except ExtractError as e:
         out.error = f"{'页面无法解析' if is_page else '附件无法读取'}：{e}"
         return out
-    except Exception:
-        log.exception("extracting %s", mask_all(uri))
+    except Exception as e:
+        # one line for the operator (the page gets its finding); the traceback only when debugging
+        log.warning("cannot extract %s: %s", mask_all(uri), type(e).__name__)
+        log.debug("extracting %s", mask_all(uri), exc_info=True)
         out.error = "页面无法解析" if is_page else "附件无法读取（文件损坏或格式不受支持）"
         return out
     out.kind, out.title = doc.kind, doc.title

@@ -26,11 +26,13 @@ from ..engine import Context, Engine
 from ..extract.limits import MAX_INPUT_BYTES
 from ..finding import Finding, fingerprint
 from ..links.check import LinkRules, Occurrence, link_findings
-from ..links.classify import BLOCKED, DEAD, OK, REDIRECTS, SOFT404, LinkResult, is_soft_404, verdict_for_status
-from ..links.client import USER_AGENT, HostLimiter, LinkChecker, make_session, read_upto
+from ..links.classify import (BLOCKED, DEAD, OK, REDIRECTS, SOFT404, SOFT404_DETAIL, LinkResult, is_soft_404,
+                              verdict_for_status)
+from ..links.client import HostLimiter, LinkChecker, make_session, read_upto
 from ..links.collect import collect
 from ..links.netguard import AddressPolicy
 from ..masking import mask_all
+from ..sources import USER_AGENT
 from . import cloaking, columns
 from .charset import decode_html
 from .content import ContentChecker
@@ -408,14 +410,18 @@ class _Sweep:
         self.check_tasks.add(task)
         task.add_done_callback(self.check_tasks.discard)
 
+    def _own_verdict(self, uri: str, verdict: str, status: int | None) -> None:
+        """A crawled page's own fetch is its link check; the crawl fetches it again next sweep, so
+        the verdict is not kept in the link cache."""
+        self.checker.record(uri, LinkResult(uri, verdict, status, SOFT404_DETAIL if verdict == SOFT404 else ""),
+                            persist=False)
+
     async def _page(self, uri: str, depth: int, fr: _Fetched, digest: str, is_start: bool) -> tuple:
         text, encoding = decode_html(fr.body, fr.ctype)
         want_columns = bool(self.site_rules)
         col = collect(text, uri, encoding, keep_root=want_columns)
-        soft = is_soft_404(text)
-        verdict = SOFT404 if soft else OK
-        self.checker.record(uri, LinkResult(uri, verdict, fr.status, "页面提示不存在或已删除" if soft else ""),
-                            persist=False)
+        verdict = SOFT404 if is_soft_404(text) else OK
+        self._own_verdict(uri, verdict, fr.status)
         title = col.title
         content: list[Finding] = []
         if self.content_rules:
@@ -474,7 +480,7 @@ class _Sweep:
         self.state.cloak_put(uri, self.sweep_no, found)
 
     async def _attachment(self, uri: str, depth: int, fr: _Fetched, digest: str) -> str:
-        self.checker.record(uri, LinkResult(uri, OK, fr.status, ""), persist=False)
+        self._own_verdict(uri, OK, fr.status)
         kind = extension(uri) or "attachment"
         title = None
         occurrences: list[Occurrence] = []
@@ -497,9 +503,7 @@ class _Sweep:
 
     def _unchanged(self, uri: str, depth: int, prev: dict, fr: _Fetched) -> str:
         """304 or same hash: the previous row stands (content findings, links); links are re-checked."""
-        verdict = prev["verdict"] or OK
-        self.checker.record(uri, LinkResult(uri, verdict, fr.status or 304,
-                                            "页面提示不存在或已删除" if verdict == SOFT404 else ""), persist=False)
+        self._own_verdict(uri, prev["verdict"] or OK, fr.status or 304)
         occurrences = [Occurrence(*o) for o in json.loads(prev["links"] or "[]")]
         self._follow(occurrences, depth)
         self.state.page_seen(uri, fr.etag or prev["etag"], fr.last_modified or prev["last_modified"],

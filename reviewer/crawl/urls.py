@@ -71,7 +71,7 @@ def split_fragment(href: str, base: str | None = None, encoding: str | None = "u
         key_base = m.group(0) if m else base
         # fast path for the common site-absolute ASCII link on a normalised page URL: nothing to
         # escape, no dot segments, so joining is concatenation (same result as the slow path)
-        if m and _PLAIN_PATH.match(href) and "/." not in href and "//" not in href and base is not None \
+        if m and _PLAIN_PATH.match(href) and "/." not in href and "//" not in href \
                 and _NORMALISED_ORIGIN.match(key_base):
             return key_base + href, ""
     else:

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 
 OK, DEAD, BLOCKED, SOFT404, INTERNAL, SKIPPED = "ok", "dead", "blocked", "soft404", "internal", "skipped"
+SOFT404_DETAIL = "页面提示不存在或已删除"
 
 # statuses that say "you may not" or "slow down", not "gone": unknown, re-checked, never called dead
 BLOCKED_STATUSES = frozenset({401, 403, 407, 429, 451, 999})

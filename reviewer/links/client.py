@@ -19,12 +19,12 @@ import aiohttp
 import yarl
 
 from ..crawl.urls import host_of, netloc_of, normalize
-from .classify import (DEAD, INTERNAL, OK, REDIRECTS, SOFT404, LinkResult, is_soft_404,
+from ..sources import USER_AGENT
+from .classify import (DEAD, INTERNAL, OK, REDIRECTS, SOFT404, SOFT404_DETAIL, LinkResult, is_soft_404,
                        verdict_for_status)
 from .netguard import AddressPolicy, BlockedAddress
 
 log = logging.getLogger(__name__)
-USER_AGENT = "Mozilla/5.0 (compatible; reviewer/0.1; +政务公开形式审查)"
 SOFT404_READ = 32 << 10
 
 
@@ -159,7 +159,7 @@ class LinkChecker:
                 continue
             verdict = verdict_for_status(status)
             if verdict == OK and body is not None and is_soft_404(body):
-                return LinkResult(url, SOFT404, status, "页面提示不存在或已删除", current)
+                return LinkResult(url, SOFT404, status, SOFT404_DETAIL, current)
             detail = f"HTTP {status}"
             if hop and verdict != OK:
                 detail = f"重定向到失效页面（HTTP {status}）"

@@ -68,8 +68,7 @@ class _TrustedHosts(set):
 
     def update(self, hosts):
         super().update(hosts)
-        if hasattr(self._policy, "_cache"):
-            self._policy._cache = {}
+        self._policy._cache = {}
 
 
 class AddressPolicy:
@@ -77,9 +76,9 @@ class AddressPolicy:
 
     def __init__(self, allowed_networks: Iterable[str] = (), trusted_hosts: Iterable[str] = ()):
         self.allowed = [ipaddress.ip_network(n, strict=False) for n in allowed_networks]
+        self._cache: dict[str, str | None] = {}
         self.trusted = _TrustedHosts(self)
         self.trusted.update(h.lower() for h in trusted_hosts if h)
-        self._cache: dict[str, str | None] = {}
 
     def _ip_allowed(self, ip) -> bool:
         if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:

@@ -211,16 +211,21 @@ def finish_sweep(session: Session, sweep_id: int, complete: bool = True, error: 
     return sweep
 
 
+def present_in(sweep: Sweep) -> tuple:
+    """WHERE terms (with Finding joined to its Document) for the findings present in that sweep:
+    on its agency's site, first seen in it or before, not fixed by then."""
+    return (Finding.agency_id == sweep.agency_id, Document.site == sweep.site, Document.source == "sweep",
+            Finding.first_sweep_id.is_not(None), Finding.first_sweep_id <= sweep.id,
+            (Finding.fixed_sweep_id.is_(None)) | (Finding.fixed_sweep_id > sweep.id))
+
+
 def sweep_findings(session: Session, sweep_id: int) -> list[Finding]:
-    """The findings present in that sweep (first seen in it or before, not fixed by then), one
-    per fingerprint, by severity then uri: what its report lists."""
+    """The findings present in that sweep, one per fingerprint, by severity then uri: what its
+    report lists."""
     sweep = get_sweep(session, None, sweep_id)
     rows = session.scalars(
         select(Finding).join(Document, Document.id == Finding.document_id)
-        .where(Finding.agency_id == sweep.agency_id, Document.site == sweep.site, Document.source == "sweep",
-               Finding.first_sweep_id.is_not(None), Finding.first_sweep_id <= sweep.id,
-               (Finding.fixed_sweep_id.is_(None)) | (Finding.fixed_sweep_id > sweep.id))
-        .order_by(Finding.id.desc()))
+        .where(*present_in(sweep)).order_by(Finding.id.desc()))
     best: dict[str, Finding] = {}
     for f in rows:
         best.setdefault(f.fingerprint, f)

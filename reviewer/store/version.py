@@ -21,11 +21,12 @@ from .models import DataVersion
 
 _FLAG = "reviewer.wrote"
 _BUMP = text("UPDATE data_version SET n = n + 1 WHERE id = 1")
-_INSERT = text("INSERT INTO data_version (id, n) VALUES (1, 0)")
+_FIRST_ROW = "INSERT INTO data_version (id, n) VALUES (1, 0)"
+_INSERT = text(_FIRST_ROW)
 _READ = text("SELECT n FROM data_version WHERE id = 1")
 
 # a database made with metadata.create_all (not the migrations) gets its row too
-event.listen(DataVersion.__table__, "after_create", DDL("INSERT INTO data_version (id, n) VALUES (1, 0)"))
+event.listen(DataVersion.__table__, "after_create", DDL(_FIRST_ROW))
 
 
 def _after_flush(session: Session, _ctx) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from . import candidates as cands
@@ -162,10 +162,7 @@ class Detector:
         cov = cover(fixed[lo:hi], lex, cb)
         sb = self.s.single_bucket
         closed = all(cov[x - lo] or lex.get(fixed[x], 0) >= sb for x in range(r0, r1))
-        if closed == found.closed:
-            return found
-        return Suspect(found.start, found.end, found.pos, found.wrong, found.right, found.tier,
-                       found.delta, found.gain, closed)
+        return found if closed == found.closed else replace(found, closed=closed)
 
     def options(self, text: str, s: str, base: int, i: int, covered: bytearray):
         """Every candidate for s[i] that forms a known word: (char, tier, delta, (bucket, j, k))."""

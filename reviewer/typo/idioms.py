@@ -7,7 +7,6 @@ similar shape), is proposed when the general-domain word route prefers the idiom
 """
 from __future__ import annotations
 
-import re
 import threading
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -15,9 +14,8 @@ from dataclasses import dataclass
 import ahocorasick_rs
 
 from . import candidates as cands
-from .detector import Detector, protected_mask, resources
+from .detector import HAN_RUN, Detector, protected_mask, resources
 
-_HAN4 = re.compile(r"[\u4e00-\u9fff]{4,}")
 _lock = threading.Lock()
 # One slip leaves one half of the idiom intact: idioms by their first and by their second half,
 # and an automaton over all halves that finds, in one pass in C, the few windows worth a look (a
@@ -101,7 +99,7 @@ def find(text: str, det: Detector | None = None, min_gain: float = 2.0) -> list[
     lex, table = det.res.lex, det.res.table
     mask = protected_mask(text)
     out: list[IdiomSlip] = []
-    runs = [(m.start(), m.end()) for m in _HAN4.finditer(text)]
+    runs = [(m.start(), m.end()) for m in HAN_RUN.finditer(text) if m.end() - m.start() >= 4]
     run_starts = [a for a, _ in runs]
     free = 0                                  # windows before this overlap the last finding
     for st in sorted(starts):

@@ -134,25 +134,33 @@ class VersionedCache:
             self._inflight.pop(key, None)
         event.set()
 
-    def get(self, key, compute: Callable[[], object]):
-        v = data_version()
-        hit = self.lookup(key, v)
+    def fetch(self, key, version, produce: Callable[[], object]):
+        """(cached value, None) or (None, what produce() returned). One thread at a time produces a
+        key: when a write has emptied the cache, the threads asking for the same thing wait for
+        the first one's stored answer instead of all computing it (a page costs 10-15 ms of CPU,
+        a served copy well under 1 ms). produce() stores what may be kept."""
+        hit = self.lookup(key, version)
         if hit is not None:
-            return hit
+            return hit, None
         leader, event = self.begin(key)
-        if not leader:               # another thread is computing it: wait for its value
+        if not leader:
             event.wait(RENDER_WAIT)
-            hit = self.lookup(key, v)
-            return hit if hit is not None else self._compute(key, v, compute)
+            hit = self.lookup(key, version)
+            return (hit, None) if hit is not None else (None, produce())
         try:
-            return self._compute(key, v, compute)
+            return None, produce()
         finally:
             self.end(key, event)
 
-    def _compute(self, key, v, compute):
-        value = compute()
-        self.store(key, v, value)
-        return value
+    def get(self, key, compute: Callable[[], object]):
+        v = data_version()
+
+        def produce():
+            value = compute()
+            self.store(key, v, value)
+            return value
+        hit, value = self.fetch(key, v, produce)
+        return hit if hit is not None else value
 
     def invalidate(self) -> None:
         with self._lock:
@@ -202,23 +210,8 @@ def cached_response(kind: str):
             v = data_version()              # before the view reads anything
             key = (kind, who, request.path, request.query_string)
             cache = response_cache()
-            hit = cache.lookup(key, v)
-            if hit is None:
-                # one render per key at a time: when a write has emptied the cache, the threads
-                # asking for the same page wait for the first one's answer instead of all
-                # rendering it (a page costs 10-15 ms of CPU, a served copy well under 1 ms)
-                leader, event = cache.begin(key)
-                if not leader:
-                    event.wait(RENDER_WAIT)
-                    hit = cache.lookup(key, v)
-                else:
-                    try:
-                        return _render(kind, who, key, v, cache, view, a, kw)
-                    finally:
-                        cache.end(key, event)
-            if hit is not None:
-                return _serve(kind, hit)
-            return _render(kind, who, key, v, cache, view, a, kw)
+            hit, resp = cache.fetch(key, v, lambda: _render(kind, who, key, v, cache, view, a, kw))
+            return _serve(kind, hit) if hit is not None else resp
         return wrapped
     return deco
 

@@ -325,6 +325,7 @@ def dashboard():
 def _trend_points(trend: list[dict]) -> list[tuple[str, dict]]:
     """Per finished sweep, the findings that were present in it, by category: first seen in that
     sweep or before, not fixed by then, not dismissed (the same reading as the sweep report)."""
+    from ..store.ingest import present_in
     from ..store.models import Document, Finding
     if not trend:
         return []
@@ -334,10 +335,7 @@ def _trend_points(trend: list[dict]) -> list[tuple[str, dict]]:
         sw = s.get(Sweep, t["sweep_id"])
         rows = s.execute(
             select(Finding.category, func.count()).join(Document, Document.id == Finding.document_id)
-            .where(Finding.agency_id == sw.agency_id, Document.site == sw.site, Document.source == "sweep",
-                   Finding.first_sweep_id.is_not(None), Finding.first_sweep_id <= sw.id,
-                   (Finding.fixed_sweep_id.is_(None)) | (Finding.fixed_sweep_id > sw.id),
-                   Finding.status != "dismissed")
+            .where(*present_in(sw), Finding.status != "dismissed")
             .group_by(Finding.category))
         out.append((f"#{sw.id}", {c: n for c, n in rows}))
     return out
